@@ -1,0 +1,110 @@
+"""Typed records passed between the stages (read → normalize → segment → tables / tag → map → validate → export).
+
+Offsets are always Python string indices into `Normalized.text` unless a field says otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Literal
+
+Format = Literal["txt", "md", "html", "docx", "pdf"]
+Template = Literal["prose", "gov2019", "gov2021"]
+Severity = Literal["error", "warning", "info"]
+Method = Literal["table", "model", "rule"]
+
+
+class ReadError(Exception):
+    """An input that cannot be read; the message names the file and the problem."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """What a reader produced: one text in reading order.
+
+    Tables from HTML, DOCX and PDF are rendered as one line per row, cells joined by ' | ' and the line
+    wrapped in '| … |', so the table rules see one layout for every structured source.
+    """
+
+    path: str
+    format: Format
+    sha256: str
+    text: str
+    encoding: str | None = None
+
+
+@dataclass
+class Normalized:
+    """Normalized text plus a map back into `Document.text`.
+
+    `offsets[i]` is the index in the reader's text of normalized character i; `offsets[len(text)]` is the
+    end of the reader's text, so a span [s, e) maps back to [offsets[s], offsets[e]).
+    """
+
+    text: str
+    offsets: list[int]
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end]
+
+
+@dataclass
+class Section:
+    key: str          # e.g. "overview", "proactive", "applications", "review_litigation", "problems", "other"
+    heading: str
+    start: int
+    end: int
+
+
+@dataclass
+class Entity:
+    label: str
+    start: int
+    end: int
+    text: str
+    score: float | None = None
+    source: Literal["model", "rule"] = "rule"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    quote: str
+    method: Method
+    confidence: float | None = None
+    approximate: bool | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Issue:
+    code: str
+    severity: Severity
+    message: str
+    fields: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        if not d["fields"]:
+            d.pop("fields")
+        return d
+
+
+@dataclass
+class TableResult:
+    """Cells of the national tables keyed like the schema: values['applications']['granted']['total'] = 3."""
+
+    values: dict = field(default_factory=dict)        # {"proactive": {...}, "applications": {...}, "review_litigation": {...}}
+    evidence: dict[str, Evidence] = field(default_factory=dict)   # "applications.granted.total" -> Evidence
+    issues: list[Issue] = field(default_factory=list)
