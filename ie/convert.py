@@ -1,0 +1,165 @@
+"""Converters between Label Studio tasks, character-level IOB2 tags and entity spans.
+
+Label Studio exports one task per report: `data.text` is the normalized text, and each annotation's
+`result[].value` holds `start`, `end` (exclusive), `text` and `labels`. Chinese is tagged per character, so
+a span maps to tags one-to-one and back without any tokenizer in between.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ie.labels import LABELS
+from ie.models import Entity
+
+TEXT_FROM_NAME = "label"   # <Labels name="label" toName="text">
+TEXT_TO_NAME = "text"      # <Text name="text" value="$text">
+
+
+def load_tasks(path: str | Path) -> list[dict]:
+    """Tasks from one Label Studio JSON export (a list, or one task object) or from every *.json in a folder."""
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    tasks: list[dict] = []
+    for f in files:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        tasks.extend(data if isinstance(data, list) else [data])
+    return tasks
+
+
+def chosen_annotation(task: dict) -> dict | None:
+    """The annotation that counts for a task: one marked ground_truth, else the latest non-cancelled one."""
+    live = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+    if not live:
+        return None
+    truth = [a for a in live if a.get("ground_truth")]
+    pool = truth or live
+    return max(pool, key=lambda a: (a.get("updated_at") or a.get("created_at") or "", a.get("id") or 0))
+
+
+def task_spans(task: dict) -> list[Entity]:
+    """Spans of the chosen annotation, sorted; raises ValueError where a span's text disagrees with data.text."""
+    ann = chosen_annotation(task)
+    if ann is None:
+        return []
+    text = task["data"]["text"]
+    spans = []
+    for region in ann.get("result", []):
+        if region.get("type", "labels") != "labels":
+            continue
+        v = region["value"]
+        start, end = int(v["start"]), int(v["end"])
+        quoted = v.get("text")
+        if quoted is not None and quoted != text[start:end]:
+            raise ValueError(f"task {task.get('id')}: span {start}-{end} says {quoted!r}, text has {text[start:end]!r}")
+        spans.append(Entity(label=v["labels"][0], start=start, end=end, text=text[start:end], source="rule"))
+    return sorted(spans, key=lambda e: (e.start, e.end))
+
+
+def spans_to_bio(n_chars: int, spans: list[Entity]) -> list[str]:
+    """One IOB2 tag per character; overlapping spans are an error (the guideline forbids them)."""
+    tags = ["O"] * n_chars
+    for s in sorted(spans, key=lambda e: e.start):
+        if any(t != "O" for t in tags[s.start:s.end]):
+            raise ValueError(f"overlapping span {s.label} {s.start}-{s.end}")
+        tags[s.start] = f"B-{s.label}"
+        for i in range(s.start + 1, s.end):
+            tags[i] = f"I-{s.label}"
+    return tags
+
+
+def bio_to_spans(text: str, tags: list[str], scores: list[float] | None = None,
+                 source: str = "model") -> list[Entity]:
+    """Strict IOB2 decoding: an I- tag that does not continue a span of its own type starts nothing.
+
+    A span's score is the lowest per-character score inside it (the weakest link decides).
+    """
+    spans: list[Entity] = []
+    cur: tuple[str, int] | None = None
+
+    def close(end: int) -> None:
+        if cur is not None:
+            label, start = cur
+            sc = min(scores[start:end]) if scores is not None else None
+            spans.append(Entity(label, start, end, text[start:end], None if sc is None else float(sc), source))
+
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-"):
+            close(i)
+            cur = (tag[2:], i)
+        elif tag.startswith("I-") and cur is not None and cur[0] == tag[2:]:
+            continue
+        else:
+            close(i)
+            cur = None
+    close(len(tags))
+    return spans
+
+
+def windows(n_chars: int, window: int, stride: int) -> list[tuple[int, int]]:
+    """Overlapping [start, end) windows covering n_chars; consecutive windows overlap by window - stride."""
+    if window <= 0 or stride <= 0 or stride > window:
+        raise ValueError("need 0 < stride <= window")
+    if n_chars <= window:
+        return [(0, n_chars)]
+    out, start = [], 0
+    while True:
+        end = min(start + window, n_chars)
+        out.append((start, end))
+        if end == n_chars:
+            return out
+        start += stride
+
+
+@dataclass
+class Example:
+    doc_id: str
+    start: int          # offset of the window in data.text
+    chars: list[str]
+    tags: list[str]
+
+
+def task_examples(task: dict, window: int, stride: int, doc_id: str | None = None) -> list[Example]:
+    text = task["data"]["text"]
+    tags = spans_to_bio(len(text), task_spans(task))
+    doc = doc_id or str(task.get("data", {}).get("doc_id") or task.get("id"))
+    return [Example(doc, s, list(text[s:e]), tags[s:e]) for s, e in windows(len(text), window, stride)]
+
+
+def tasks_to_dataset(tasks: list[dict], window: int = 510, stride: int = 384):
+    """A datasets.Dataset of windows: doc_id, start, chars, tags (offsets kept through `start`)."""
+    from datasets import Dataset
+
+    rows = {"doc_id": [], "start": [], "chars": [], "tags": []}
+    for t in tasks:
+        for ex in task_examples(t, window, stride):
+            rows["doc_id"].append(ex.doc_id)
+            rows["start"].append(ex.start)
+            rows["chars"].append(ex.chars)
+            rows["tags"].append(ex.tags)
+    return Dataset.from_dict(rows)
+
+
+def spans_to_prediction(spans: list[Entity], model_version: str) -> dict:
+    """One Label Studio prediction holding every region; the prediction score is the lowest region score."""
+    result = []
+    for i, s in enumerate(spans):
+        region = {
+            "id": f"r{i}",
+            "from_name": TEXT_FROM_NAME,
+            "to_name": TEXT_TO_NAME,
+            "type": "labels",
+            "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
+        }
+        if s.score is not None:
+            region["score"] = float(s.score)
+        result.append(region)
+    scored = [s.score for s in spans if s.score is not None]
+    return {"model_version": model_version, "score": float(min(scored)) if scored else 1.0, "result": result}
+
+
+def check_labels(spans: list[Entity], labels: tuple[str, ...] = LABELS) -> None:
+    for s in spans:
+        if s.label not in labels:
+            raise ValueError(f"unknown label {s.label!r} at {s.start}-{s.end}")
