@@ -1,0 +1,296 @@
+"""`ie extract`: the whole pipeline for one report, and the batch command around it.
+
+read → normalize → segment → tables (+ checks) → tag (model, rules) → map → merge → one schema-valid dict.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ie import SCHEMA_VERSION
+from ie.models import Document, Issue, ReadError, TableResult
+from ie.paths import DEFAULT_MODEL_DIR
+
+SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+
+
+class ExtractError(Exception):
+    """A report that could not be extracted; the message names the file and the problem."""
+
+
+# ---------------------------------------------------------------- model loading
+
+@lru_cache(maxsize=4)
+def load_tagger(model: str | None):
+    """The tagger for `model` ('default', a save_pretrained dir, or a hub name); None when there is none.
+
+    'default' quietly falls back to rules when no default model is installed: extraction must work on a
+    fresh checkout before anyone trained a model.
+    """
+    if model is None:
+        return None
+    if model == "default":
+        if not (DEFAULT_MODEL_DIR / "config.json").exists():
+            return None
+        model = str(DEFAULT_MODEL_DIR)
+    from ie.tag.infer import Tagger
+
+    return Tagger.from_pretrained(model)
+
+
+# ---------------------------------------------------------------- one report
+
+def extract_document(doc: Document, tagger=None, include_text: bool = True) -> dict:
+    from ie.map import map_report
+    from ie.merge import merge
+    from ie.normalize import normalize_document
+    from ie.rules import find_entities
+    from ie.segment import detect_template
+    from ie.tables import extract_tables
+    from ie.validate import check_tables
+
+    norm = normalize_document(doc)
+    text = norm.text
+    template = detect_template(text)
+    tables = extract_tables(text, template) if template != "prose" else TableResult()
+    issues: list[Issue] = list(tables.issues) + check_tables(tables.values, template)
+
+    entities = list(tagger.tag(text)) if tagger is not None else []
+    entities += find_entities(text)
+    mapped = map_report(text, entities, template, tables)
+    issues += mapped.issues + merge(tables, mapped, text)
+
+    report: dict = {
+        "schema_version": SCHEMA_VERSION,
+        "source": {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "encoding": doc.encoding},
+        "meta": mapped.meta,
+    }
+    for key in ("proactive", "applications", "review_litigation"):
+        if tables.values.get(key):
+            report[key] = tables.values[key]
+    report["prose"] = mapped.prose
+    report["documents"] = mapped.documents
+    report["dates"] = mapped.dates
+    report["entities"] = mapped.entities
+    evidence = {path: ev.to_json() for path, ev in tables.evidence.items()}
+    evidence.update({path: (ev.to_json() if hasattr(ev, "to_json") else ev) for path, ev in mapped.evidence.items()})
+    report["evidence"] = evidence
+    report["issues"] = [_issue_json(i) for i in _dedupe(issues)]
+    if include_text:
+        report["text"] = text
+    return report
+
+
+def _issue_json(issue) -> dict:
+    return issue.to_json() if hasattr(issue, "to_json") else dict(issue)
+
+
+def _dedupe(issues: list) -> list:
+    seen, out = set(), []
+    for i in issues:
+        key = (getattr(i, "code", None), getattr(i, "message", None)) if not isinstance(i, dict) else (i["code"], i["message"])
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
+
+
+def extract_file(path: str | Path, model: str | None = "default", use_model: bool = True,
+                 include_text: bool = True) -> dict:
+    """Extract one report file into a dict that validates against report.schema.json.
+
+    Raises ReadError (unreadable input) or ExtractError (a bug on our side, e.g. output not schema-valid),
+    both naming the file.
+    """
+    from ie.read import read_document
+    from ie.schema import schema_errors
+
+    doc = read_document(path)
+    tagger = load_tagger(model) if use_model else None
+    report = extract_document(doc, tagger, include_text=include_text)
+    errors = schema_errors(report)
+    if errors:
+        raise ExtractError(f"{path}: output does not validate against the schema: {errors[0]}"
+                           + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+    return report
+
+
+# ---------------------------------------------------------------- inputs and outputs
+
+def collect_inputs(args: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files named, found under folders (recursively, supported suffixes only) or matched by globs.
+
+    Returns (inputs, problems); a name that matches nothing is a problem, not a crash.
+    """
+    found: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for arg in args:
+        p = Path(arg)
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+        elif p.is_file():
+            found.append(p)
+        else:
+            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if matches:
+                found += matches
+            else:
+                problems.append((arg, "no such file, folder or matching glob"))
+    unique, seen = [], set()
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, problems
+
+
+def output_names(inputs: list[Path]) -> dict[Path, str]:
+    """`<stem>.json` per input; inputs sharing a stem (report.txt and report.pdf) get `<stem>.<ext>.json`."""
+    stems: dict[str, int] = {}
+    for f in inputs:
+        stems[f.stem] = stems.get(f.stem, 0) + 1
+    names, used = {}, set()
+    for f in inputs:
+        name = f"{f.stem}.json" if stems[f.stem] == 1 else f"{f.stem}{f.suffix.lower()}.json"
+        base, n = name[:-5], 2
+        while name in used:  # same stem and suffix in different folders
+            name = f"{base}-{n}.json"
+            n += 1
+        used.add(name)
+        names[f] = name
+    return names
+
+
+def write_atomic(path: Path, data: str, inputs: set[Path]) -> None:
+    """Write via a temp file and rename; refuse to write over any input of this run."""
+    if path.resolve() in inputs:
+        raise ExtractError(f"{path}: refusing to overwrite an input file")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class Outcome:
+    path: Path
+    report: dict | None = None
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    done: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    with_issues: int = 0
+
+    def line(self) -> str:
+        return f"done {self.done}, failed {len(self.failed)}, with issues {self.with_issues}"
+
+
+_WORKER_OPTS: dict = {}
+
+
+def _init_worker(opts: dict) -> None:
+    _WORKER_OPTS.update(opts)
+    # one process per file already uses the cores; torch's own threads would only fight over them
+    if opts.get("workers", 1) > 1:
+        try:
+            import torch
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass
+
+
+def _extract_one(path: str) -> Outcome:
+    opts = _WORKER_OPTS
+    try:
+        report = extract_file(path, model=opts.get("model"), use_model=opts.get("use_model", True),
+                              include_text=opts.get("include_text", True))
+        return Outcome(Path(path), report=report)
+    except (ReadError, ExtractError) as exc:
+        return Outcome(Path(path), error=str(exc))
+    except Exception as exc:  # a bug must not stop the batch; say where it happened
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(Path(path), error=f"{path}: internal error {type(exc).__name__}: {exc} "
+                                         f"(at {Path(tb.filename).name}:{tb.lineno})")
+
+
+def run_batch(paths: list[Path], workers: int, opts: dict, progress: bool = True):
+    """Yield Outcomes as files finish; a failing file never stops the others."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(paths), unit="report", disable=not progress, file=sys.stderr)
+    try:
+        if workers <= 1:
+            _init_worker(opts)
+            for p in paths:
+                bar.set_postfix_str(p.name, refresh=False)
+                yield _extract_one(str(p))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=({**opts, "workers": workers},)) as pool:
+                futures = {pool.submit(_extract_one, str(p)): p for p in paths}
+                for fut in as_completed(futures):
+                    yield fut.result()
+                    bar.update()
+    finally:
+        bar.close()
+
+
+# ---------------------------------------------------------------- CLI
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="extract reports into schema JSON",
+                       description="Extract 政府信息公开工作年度报告 files (txt, md, html, docx, pdf) into JSON that "
+                                   "validates against the report schema.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
+    p.add_argument("-o", "--out", metavar="OUT_DIR", help="output folder (default: standard output)")
+    p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json",
+                   help="json: OUT_DIR/<stem>.json per input; jsonl: one line per report; csv: one row per report")
+    p.add_argument("--workers", type=int, default=1, help="processes extracting in parallel (default 1)")
+    p.add_argument("--model", default="default",
+                   help="tagger: 'default' (shipped model), a save_pretrained folder or a hub name")
+    p.add_argument("--no-model", action="store_true", help="rules only: do not run the tagger")
+    p.add_argument("--no-text", action="store_true", help="leave the normalized text out of the output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ie.export import ReportWriter
+
+    inputs, problems = collect_inputs(args.paths)
+    summary = Summary(failed=list(problems))
+    for name, why in problems:
+        print(f"error: {name}: {why}", file=sys.stderr)
+    opts = {"model": args.model, "use_model": not args.no_model, "include_text": not args.no_text}
+    writer = ReportWriter(args.format, Path(args.out) if args.out else None, inputs)
+    with writer:
+        for outcome in run_batch(inputs, max(1, args.workers), opts, progress=not args.quiet):
+            if outcome.error:
+                summary.failed.append((str(outcome.path), outcome.error))
+                print(f"error: {outcome.error}", file=sys.stderr)
+                continue
+            try:
+                writer.write(outcome.path, outcome.report)
+            except (OSError, ExtractError) as exc:
+                summary.failed.append((str(outcome.path), str(exc)))
+                print(f"error: {exc}", file=sys.stderr)
+                continue
+            summary.done += 1
+            if outcome.report["issues"]:
+                summary.with_issues += 1
+    print(summary.line(), file=sys.stderr)
+    for path, why in summary.failed:
+        print(f"  failed: {why}", file=sys.stderr)
+    return 1 if summary.failed else 0

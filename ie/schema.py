@@ -1,0 +1,42 @@
+"""The output contract: loading ../shared/schema and checking a report against it."""
+from __future__ import annotations
+
+import csv
+import json
+from functools import lru_cache
+
+from ie.paths import schema_dir
+
+
+@lru_cache(maxsize=1)
+def report_schema() -> dict:
+    path = schema_dir() / "report.schema.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f"{path}: report schema not found; set IE_SHARED_DIR to the folder holding schema/"
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(report_schema(), format_checker=FormatChecker())
+
+
+def schema_errors(report: dict) -> list[str]:
+    """Human-readable schema violations ('' path means the top level); empty when the report is valid."""
+    errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+    return [f"{'.'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}" for e in errors]
+
+
+@lru_cache(maxsize=1)
+def field_paths() -> list[tuple[str, tuple[str, ...], str]]:
+    """(path, templates, chinese_label) rows of fields.tsv, in file order."""
+    rows = []
+    with open(schema_dir() / "fields.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            rows.append((row["path"], tuple(row["templates"].split(",")), row["chinese_label"]))
+    return rows
