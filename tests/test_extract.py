@@ -1,0 +1,99 @@
+"""The batch command: inputs, outputs, bad files, exit status. Rules only (no model) to stay fast."""
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from ie.cli import main
+from ie.extract import collect_inputs, extract_file, output_names
+from ie.schema import schema_errors
+
+
+def run_cli(*args) -> int:
+    return main(["extract", "--quiet", "--no-model", *map(str, args)])
+
+
+def test_extract_output_names_disambiguate_shared_stems():
+    names = output_names([Path("a/r.txt"), Path("a/r.pdf"), Path("b/s.txt"), Path("c/s.md"), Path("d/t.txt")])
+    assert names[Path("a/r.txt")] == "r.txt.json"
+    assert names[Path("a/r.pdf")] == "r.pdf.json"
+    assert names[Path("d/t.txt")] == "t.json"
+    assert len(set(names.values())) == 5
+
+
+def test_extract_collect_inputs_folders_globs_and_missing(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.md", "sub/c.pdf", "sub/skip.xyz"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found, problems = collect_inputs([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
+    assert sorted(p.name for p in found) == ["a.txt", "b.md", "c.pdf"]
+    assert problems == [(str(tmp_path / "nope.txt"), "no such file, folder or matching glob")]
+
+
+def test_extract_report_is_schema_valid(small_report):
+    report = extract_file(small_report, use_model=False)
+    assert schema_errors(report) == []
+    assert report["meta"]["template"] == "gov2021"
+    assert report["source"]["format"] == "txt"
+    assert report["text"] and all(report["text"][e["start"]:e["end"]] == e["quote"]
+                                  for e in report["evidence"].values())
+
+
+def test_extract_batch_goes_on_after_bad_files(tmp_path, small_report, capsys):
+    bad = small_report.parent
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (bad / "truncated.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    (bad / "latin.txt").write_bytes("Ceci n'est pas un rapport chinois: élève, garçon".encode("latin-1") * 3)
+    (bad / "huge.txt").write_bytes(("政府信息公开" * 10).encode("utf-8") * (10 * 1024 * 1024 // 180 + 1))
+    out = tmp_path / "out"
+    rc = run_cli(bad, "-o", out)
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert (out / "hongze_2023.json").exists()
+    for name in ("empty.txt", "binary.txt", "truncated.pdf", "latin.txt", "huge.txt"):
+        assert name in err, f"{name} not reported"
+        assert not (out / Path(name).with_suffix(".json").name).exists()
+    assert "done 1, failed 5" in err
+
+
+def test_extract_exit_zero_when_all_succeed(tmp_path, small_report, capsys):
+    assert run_cli(small_report, "-o", tmp_path / "o") == 0
+    assert "done 1, failed 0" in capsys.readouterr().err
+
+
+def test_extract_never_writes_over_an_input(tmp_path, corpus, capsys):
+    # an input that is itself named like the output the run would write
+    src = tmp_path / "r.txt"
+    src.write_text((corpus / "hongze_2023.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    trap = tmp_path / "r.json"
+    trap.write_text("not json, but a user's file", encoding="utf-8")
+    before = trap.read_bytes()
+    rc = main(["extract", "--quiet", "--no-model", str(src), str(trap), "-o", str(tmp_path)])
+    assert rc == 1
+    assert trap.read_bytes() == before
+
+
+def test_extract_jsonl_and_csv(tmp_path, small_report):
+    assert run_cli(small_report, "-o", tmp_path / "j", "--format", "jsonl") == 0
+    lines = (tmp_path / "j" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["schema_version"] == "1"
+    assert run_cli(small_report, "-o", tmp_path / "c", "--format", "csv") == 0
+    with open(tmp_path / "c" / "reports.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["meta.template"] == "gov2021"
+    assert "applications.new_received.total" in row and "review_litigation.review.total" in row
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_extract_workers_give_the_same_reports(tmp_path, corpus, workers):
+    files = [corpus / "hongze_2023.txt", corpus / "hongze_2024.txt"]
+    assert run_cli(*files, "-o", tmp_path / "one") == 0
+    assert run_cli(*files, "-o", tmp_path / "many", "--workers", workers) == 0
+    for f in files:
+        a = json.loads((tmp_path / "one" / f"{f.stem}.json").read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "many" / f"{f.stem}.json").read_text(encoding="utf-8"))
+        assert a == b
