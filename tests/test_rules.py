@@ -1,0 +1,79 @@
+"""Unit tests of ie.rules on small hand-built strings: one per pattern, plus the false positives."""
+from ie.labels import LABELS
+from ie.rules import find_entities
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    return [(e.label, e.text) for e in find_entities(text)]
+
+
+def test_rules_count_arabic_with_units_and_approximators():
+    got = spans("召开培训会4次,共计培训1600多人次,发布3千余条、5500余条,65万人次,1.3万余条,60余次")
+    assert got == [("COUNT", "4次"), ("COUNT", "1600多人次"), ("COUNT", "3千余条"), ("COUNT", "5500余条"),
+                   ("COUNT", "65万人次"), ("COUNT", "1.3万余条"), ("COUNT", "60余次")]
+
+
+def test_rules_count_excludes_leading_gong_and_quannian():
+    assert spans("全年共公开预决算等信息265条") == [("COUNT", "265条")]
+
+
+def test_rules_count_alternative_unit_in_brackets():
+    assert spans("刊发相关信息60篇(条);") == [("COUNT", "60篇(条)")]
+
+
+def test_rules_count_chinese_numerals():
+    assert spans("受理申请二十件,召开会议三次") == [("COUNT", "二十件"), ("COUNT", "三次")]
+
+
+def test_rules_count_skips_ordinals_sessions_and_idioms():
+    assert spans("第二十条第(九)项") == []
+    assert spans("市人大四届三次会议") == []
+    assert spans("一次性告知,一批") == []
+    assert spans("5个工作日内答复") == []
+    assert spans("124个项目") == [("COUNT", "124个")]
+
+
+def test_rules_money():
+    assert spans("采购总金额13724.02万元,总投资2102537万元,收费380元") == [
+        ("MONEY", "13724.02万元"), ("MONEY", "2102537万元"), ("MONEY", "380元")]
+
+
+def test_rules_percent():
+    assert spans("办结率为100%,回复率超过90.5%,百分之十") == [
+        ("PERCENT", "100%"), ("PERCENT", "90.5%"), ("PERCENT", "百分之十")]
+
+
+def test_rules_dates_all_formats():
+    text = "2018年1月1日起至2018年12月31日;2019-03-22 17:29;2018年;2018年12月;二○一三年一月二十日;二〇一三年一月;2012年度"
+    assert [t for lab, t in spans(text) if lab == "DATE"] == [
+        "2018年1月1日", "2018年12月31日", "2019-03-22 17:29", "2018年", "2018年12月", "二○一三年一月二十日",
+        "二〇一三年一月", "2012年度"]
+
+
+def test_rules_doc_numbers_bracket_variants():
+    text = ("(渝府办发〔2018〕76号)(丰都府办发﹝2018﹞47号)(闽政办[2012]5号)(某办发【2019】3号)"
+            "(某发(2019)4号)（国令第 711 号）、国令第711号")
+    assert [t for lab, t in spans(text) if lab == "DOC_NO"] == [
+        "渝府办发〔2018〕76号", "丰都府办发﹝2018﹞47号", "闽政办[2012]5号", "某办发【2019】3号", "某发(2019)4号",
+        "国令第 711 号", "国令第711号"]
+
+
+def test_rules_doc_number_trims_leading_verb():
+    assert spans("按照国办公开办函〔2019〕60号文件") == [("DOC_NO", "国办公开办函〔2019〕60号")]
+
+
+def test_rules_title_wins_over_nested_date_and_count():
+    got = spans("发布《丰都县加强供给侧结构性改革促进2018年经济稳定增长的23条措施》")
+    assert got == [("DOC_TITLE", "《丰都县加强供给侧结构性改革促进2018年经济稳定增长的23条措施》")]
+
+
+def test_rules_false_positives_phone_postcode_url_index():
+    text = ("(电话:023—85276112,邮编:412007,电话:0731-28680652)索引号:430S00/2019-16845 "
+            "t20130228_80734.htm 1.深入推进 地址:天台路58号")
+    assert spans(text) == []
+
+
+def test_rules_spans_sorted_non_overlapping_known_labels():
+    ents = find_entities("2018年共受理申请8件,办结率100%,收费0元,依据《条例》(国令第711号)")
+    assert all(e.label in LABELS and e.source == "rule" for e in ents)
+    assert all(a.end <= b.start for a, b in zip(ents, ents[1:]))
