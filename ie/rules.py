@@ -17,7 +17,8 @@ from ie.models import Entity
 # --- number pieces -----------------------------------------------------------------------------------
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN_DIGITS = "〇○零一二三四五六七八九十百千万两"
-_CN_NUM = rf"[{_CN_DIGITS}]+"
+# A Chinese number starts with a digit or 十 (万元/百姓/千家万户 alone are not numbers).
+_CN_NUM = rf"[〇○零一二三四五六七八九十两][{_CN_DIGITS}]*"
 _MULT = r"[十百千万亿]"
 _APPROX = r"[余多]"
 # A number may not continue a token: digits/letters/dots/dashes/slashes before it mean a URL, phone
@@ -74,7 +75,8 @@ _DOC_NO_RE = re.compile(
 )
 # Words that end up in front of an agency abbreviation when a 文号 is not in brackets; trimmed off.
 _LEADING_WORDS = re.compile(r"^.*?(?:根据|按照|依据|依照|印发了?|转发|执行|落实|贯彻|参照|对照|结合|出台|制定|下发|详见|见|和|及|与|的)")
-_DOC_TITLE_RE = re.compile(r"《(?:[^《》\n]|《[^《》\n]*》)*》")
+# PDF text wraps long titles over a line break; a title is still at most ~100 characters.
+_DOC_TITLE_RE = re.compile(r"《(?:[^《》]|《[^《》\n]*》){1,100}》")
 
 _PRIORITY = {"DOC_TITLE": 0, "DOC_NO": 1, "DATE": 2, "MONEY": 3, "PERCENT": 4, "COUNT": 5}
 
