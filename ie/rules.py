@@ -42,7 +42,8 @@ _UNIT_NOT_BEFORE = r"(?!内部事务|过程性|人|别|性|体|工作日|月|小
 # After a unit: an optional alternative unit in brackets, 60篇(条).
 _ALT_UNIT = r"(?:[(（][条篇件个次项][)）])?"
 
-_COUNT_RE = re.compile(rf"(?<!第)(?:{_NUMBER}){_UNIT}{_UNIT_NOT_BEFORE}{_ALT_UNIT}")
+# PDF text may wrap between a number and its unit (会议 7\n期).
+_COUNT_RE = re.compile(rf"(?<!第)(?:{_NUMBER})\n?{_UNIT}{_UNIT_NOT_BEFORE}{_ALT_UNIT}")
 # Chinese-numeral counts: a lone 一 is skipped (一批, 一次性, 一个重要…); 届 before the number is a
 # session (四届三次会议), 第 an ordinal.
 _CN_COUNT_RE = re.compile(rf"(?<!第){_CN_NUMBER}{_UNIT}{_UNIT_NOT_BEFORE}{_ALT_UNIT}")
