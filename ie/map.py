@@ -1,0 +1,396 @@
+"""From entities to schema fields: meta, prose counts, document numbers and dates, each with evidence.
+
+The tagger and the rules find generic spans (COUNT, MONEY, DATE, DOC_NO, DOC_TITLE); which schema field a
+span fills is decided here from its context. A prose count is taken only where a cue phrase ends right
+before the number in the same clause (`收到政府信息公开申请8件`, `行政复议案件7件`): loose "cue somewhere in
+the sentence" matching picks channel counts and sub-counts that the report does not state as the total.
+The first statement in reading order wins; a later, different statement of the same field is reported as an
+`info` issue rather than silently dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ie.models import Entity, Evidence, Issue, TableResult
+from ie.numbers import normalize_doc_no, parse_date, parse_money, parse_number
+
+# A model span below this score is "unsure": rule spans may replace it.
+MODEL_THRESHOLD = 0.5
+
+PROSE_FIELDS = ("proactive_total", "applications_received", "reviews", "lawsuits", "complaints", "fees_yuan")
+
+
+@dataclass
+class MapResult:
+    meta: dict
+    prose: dict = field(default_factory=dict)
+    documents: list[dict] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    entities: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ entities
+
+def choose_entities(text: str, entities: list[Entity]) -> list[Entity]:
+    """Model spans the model is sure of, plus rule spans that do not overlap them.
+
+    When no rule spans were passed at all, the rules are run here, so that a caller holding only model
+    spans still gets the rules' fill-in.
+    """
+    model = [e for e in entities if e.source == "model"]
+    rules = [e for e in entities if e.source != "model"]
+    if not rules:
+        from ie.rules import find_entities
+        rules = find_entities(text)
+    sure = [e for e in model if e.score is None or e.score >= MODEL_THRESHOLD]
+    taken = sorted(sure, key=lambda e: e.start)
+    for r in rules:
+        if not any(r.start < m.end and m.start < r.end for m in sure):
+            taken.append(r)
+    taken.sort(key=lambda e: (e.start, -e.end))
+    return taken
+
+
+def _entity_json(e: Entity) -> dict:
+    return {"label": e.label, "text": e.text, "start": e.start, "end": e.end, "score": e.score,
+            "source": e.source if e.source in ("model", "rule") else "rule"}
+
+
+def _evidence(text: str, start: int, end: int, e: Entity | None = None, **kw) -> Evidence:
+    method = e.source if e is not None and e.source == "model" else "rule"
+    conf = kw.pop("confidence", None)
+    if conf is None and e is not None and e.score is not None:
+        conf = float(min(1.0, max(0.0, e.score)))
+    return Evidence(start, end, text[start:end], method, confidence=conf, **kw)
+
+
+# ------------------------------------------------------------------------------------------ prose
+
+_CLAUSE_END = "。；;！？!?\n，,、：:"
+_SENT_END = "。；;！？!?\n"
+
+# Each cue must end right before the number (spaces allowed: pdfplumber spaces out numbers).
+_CUES: dict[str, re.Pattern] = {
+    "proactive_total": re.compile(r"主动公开(?:政府)?信息(?:总?数(?:量)?)?(?:共|累计)?(?:为|达)?\s*$"),
+    "applications_received": re.compile(
+        r"(?:(?:收到|受理|接收|接到|办理|收办|新收)[^复诉]{0,20}?申请(?:案件|事项)?(?:共|总数|数量)?(?:为|有|达)?"
+        r"|依申请公开(?:政府信息)?(?:申请)?(?:共|为)?)\s*$"),
+    "reviews": re.compile(r"行政复议(?:案件|申请|案)?(?:共|有|为)?\s*$"),
+    "lawsuits": re.compile(r"行政诉讼(?:案件|案)?(?:共|有|为)?\s*$"),
+    "complaints": re.compile(r"(?:举报|投诉|申诉)(?:案件)?(?:共|有|为)?\s*$"),
+    "fees_yuan": re.compile(r"(?:收取|收费|费用|处理费)[^，,。；]{0,12}?(?:共|为|合计)?\s*$"),
+}
+# Left-context words that make a match a part or a channel rather than the yearly total.
+_NOT_TOTAL = {
+    "proactive_total": re.compile(r"其中|各单位|各乡镇|各部门|区直|县直|市直|网站|网上|平台|微博|微信|公报|通过"),
+    "applications_received": re.compile(r"其中.{0,4}$|自然人|法人"),
+    "reviews": re.compile(r"纠错|败诉"),
+    "lawsuits": re.compile(r"纠错|败诉"),
+    "complaints": re.compile(r"$^"),
+    "fees_yuan": re.compile(r"行政事业性"),
+}
+# The same clause must talk about information disclosure (not e.g. 信访 or a 12345 hotline).
+_TOPIC = re.compile(r"信息|公开|申请|政务")
+_UNITS = {"proactive_total": "条件篇", "applications_received": "件条个", "reviews": "件起宗个",
+          "lawsuits": "件起宗个", "complaints": "件起宗个次"}
+
+# "None happened" statements: the field is 0, with rule evidence on the phrase.
+_ZERO: dict[str, re.Pattern] = {
+    "applications_received": re.compile(
+        r"(?:未|没有)(?:收到|受理|接到|发生)(?:[^复诉。；，,]{0,20}?)申请(?![^。；，,]{0,6}(?:复议|诉讼))"),
+    "reviews": re.compile(r"(?:未|没有|无)(?:收到|受理|接到|发生|出现)[^。；]{0,25}?行政复议(?![^。；，,]{0,4}(?:纠错|败诉))"
+                          r"|行政复议(?:案件)?(?:为|数为)?(?:无|零|0件)"),
+    "lawsuits": re.compile(r"(?:未|没有|无)(?:收到|受理|接到|发生|出现)[^。；]{0,25}?(?:行政)?诉讼(?![^。；，,]{0,4}(?:纠错|败诉))"
+                           r"|诉讼(?:案件)?(?:为|数为)?(?:无|零|0件)"),
+    "complaints": re.compile(r"(?:未|没有|无)(?:收到|受理|接到|发生)[^。；]{0,20}?(?:举报|投诉|申诉)"
+                             r"|(?:举报|投诉)(?:案件)?(?:为|数为)?(?:无|零|0件)"),
+    "fees_yuan": re.compile(r"(?:暂?未|暂?不|没有|无)收取[^。；]{0,20}?费|暂?不(?:予)?收费|未收费|免收[^。；]{0,10}?费"),
+}
+
+
+def _clause_start(text: str, pos: int, stops: str, limit: int = 80) -> int:
+    i = pos
+    lo = max(0, pos - limit)
+    while i > lo and text[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def _in_table_line(text: str, pos: int) -> bool:
+    """A cell of a flattened table (`| … |`) is the tables' business, not prose."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[line_start:pos].lstrip().startswith("|")
+
+
+def _count_value(e: Entity, fld: str):
+    if fld == "fees_yuan":
+        if e.label != "MONEY":
+            return None
+        return parse_money(e.text, "元")
+    if e.label != "COUNT":
+        return None
+    unit = re.sub(r"[\d\s.,一二三四五六七八九十百千万亿两〇○零余多]", "", e.text)[:1]
+    if unit and unit not in _UNITS[fld]:
+        return None
+    return parse_number(e.text)
+
+
+def _prose_candidates(text: str, ents: list[Entity]) -> dict[str, list[tuple[int, object, Evidence]]]:
+    """field -> [(position, value, evidence)] for every statement found, in reading order."""
+    found: dict[str, list] = {f: [] for f in PROSE_FIELDS}
+    for e in ents:
+        if e.label not in ("COUNT", "MONEY") or _in_table_line(text, e.start):
+            continue
+        cstart = _clause_start(text, e.start, _CLAUSE_END)
+        left = text[cstart:e.start]
+        sent = text[_clause_start(text, e.start, _SENT_END, 200):e.start]
+        for fld, cue in _CUES.items():
+            if not cue.search(left) or _NOT_TOTAL[fld].search(left):
+                continue
+            if fld in ("reviews", "lawsuits", "complaints", "fees_yuan") and not _TOPIC.search(sent):
+                continue
+            n = _count_value(e, fld)
+            if n is None:
+                continue
+            ev = _evidence(text, e.start, e.end, e, approximate=True if n.approximate else None,
+                           note=f"cue: {text[cstart:e.start].strip()[-20:]}")
+            found[fld].append((e.start, n.value, ev))
+    for fld, pat in _ZERO.items():
+        for m in pat.finditer(text):
+            if _in_table_line(text, m.start()):
+                continue
+            found[fld].append((m.start(), 0, _evidence(text, m.start(), m.end(), None, note="stated as none")))
+    for fld in found:
+        found[fld].sort(key=lambda c: c[0])
+    return found
+
+
+def map_prose(text: str, ents: list[Entity]) -> tuple[dict, dict[str, Evidence], list[Issue]]:
+    prose, evidence, issues = {}, {}, []
+    for fld, cands in _prose_candidates(text, ents).items():
+        if not cands:
+            continue
+        _, value, ev = cands[0]
+        prose[fld] = value
+        evidence[f"prose.{fld}"] = ev
+        others = sorted({c[1] for c in cands[1:] if c[1] != value})
+        if others:
+            issues.append(Issue("prose_other_statements", "info",
+                                f"prose.{fld}: first statement {value} at {ev.start}-{ev.end} kept; the text also "
+                                f"states {', '.join(map(str, others))} with the same cue", [f"prose.{fld}"]))
+    return prose, evidence, issues
+
+
+# ------------------------------------------------------------------------------------------ meta
+
+_TITLE_KEY = "年度报告"
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+_ORGAN = r"(?:人民政府办公厅|人民政府办公室|人民政府|管理委员会|管委会|办公厅|委员会|政府)"
+_ORGAN_END = re.compile(_ORGAN + r"(?:办公室)?$")
+_CHROME_DATE = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|日期)\s*[:：]\s*(\S[^\n]{0,30})")
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def find_title(text: str) -> tuple[str | None, int, int]:
+    """(title, start, end): the 标题: line, else the first heading line naming the annual report (joined
+    with the line before or after when a PDF broke the heading in two)."""
+    m = re.search(r"^\s*标题\s*[:：]\s*(\S[^\n]*)$", text[:2000], re.M)
+    if m:
+        return _squash(m.group(1)), m.start(1), m.end(1)
+    lines, pos = [], 0
+    for line in text[:3000].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    for i, (start, line) in enumerate(lines[:15]):
+        s = _squash(line)
+        if not s or len(s) > 60:
+            continue
+        if _TITLE_KEY in s and "政府信息公开" in s or "政府信息公开工作年度报告" in s:
+            first, last = i, i
+            if not _YEAR_RE.search(line) or s.startswith(tuple("0123456789")) and not _ORGAN_END.search(s[:4]):
+                # '洪泽区人民政府' / '2023 年政府信息公开工作年度报告': the issuer sits on the line above
+                if i > 0 and 0 < len(_squash(lines[i - 1][1])) <= 30 and _ORGAN_END.search(_squash(lines[i - 1][1])):
+                    first = i - 1
+            return _squash("".join(l for _, l in lines[first:last + 1])), lines[first][0], start + len(line)
+        if "政府信息公开" in s and s.endswith("政府信息公开") and i + 1 < len(lines):
+            nxt = _squash(lines[i + 1][1])
+            if nxt.endswith(_TITLE_KEY) and len(nxt) <= 20:
+                return s + nxt, start, lines[i + 1][0] + len(lines[i + 1][1])
+    return None, 0, 0
+
+
+def find_issuer(text: str, title: str | None) -> tuple[str | None, int, int]:
+    """The issuing body: a body named in the title, else the title's place name completed by the body the
+    text names for it, else the page's 发布机构, else the signature, else place + 人民政府 for a county/city."""
+    prefix = None
+    if title:
+        m = re.match(r"(.*?)(?:(?:19|20)\d\d)\s*年", title)
+        prefix = m.group(1) if m else None
+        if not prefix:  # '2025年上海市人民政府办公厅政府信息公开…'
+            m = re.match(r"(?:19|20)\d\d\s*年度?(.*?" + _ORGAN + r")", title)
+            prefix = m.group(1) if m else None
+    if prefix and _ORGAN_END.search(prefix):
+        i = text.find(prefix)
+        return prefix, max(i, 0), max(i, 0) + len(prefix) if i >= 0 else 0
+    if prefix:
+        # the longest tail of the place name that the text completes with a body: 丰都县 → 丰都县人民政府
+        for k in range(len(prefix)):
+            tail = prefix[k:]
+            if len(tail) < 2:
+                break
+            m = re.search(re.escape(tail) + r"(人民政府|管理委员会|管委会)", text)
+            if m:
+                return prefix + m.group(1), m.start(), m.end()
+    m = re.search(r"发布机构\s*[:：]\s*([^\s|]+)", text[:2000])
+    if m:
+        return m.group(1), m.start(1), m.end(1)
+    sig = _signature(text)
+    if sig and sig[0]:
+        return sig[0], sig[1], sig[2]
+    if prefix and re.search(r"[省市县]$|[^实验发新]区$", prefix):
+        i = text.find(prefix)
+        return prefix + "人民政府", max(i, 0), max(i, 0) + len(prefix)
+    return (prefix or None), 0, 0
+
+
+_FULL_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                        r"|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)")
+
+
+def _signature(text: str) -> tuple[str | None, int, int, str | None, int, int] | None:
+    """(organ, s, e, date, s, e) of the closing signature: a full date standing on its own (line or space
+    separated) in the second half of the text, with the body's name just before it when printed."""
+    half = len(text) // 2
+    best = None
+    for m in _FULL_DATE.finditer(text, half):
+        before = text[max(0, m.start() - 1):m.start()]
+        after = text[m.end():m.end() + 1]
+        if (before in ("", "\n", " ", "\u3000") or _ORGAN_END.search(text[max(0, m.start() - 12):m.start()])) \
+                and after in ("", "\n", " ", "\u3000", "\r"):
+            best = m
+    if best is None:
+        return None
+    value = parse_date(best.group(0))
+    ls = text.rfind("\n", 0, best.start())
+    prev_line_end = ls if ls >= 0 else 0
+    prev_start = text.rfind("\n", 0, max(prev_line_end - 1, 0)) + 1
+    organ = None
+    cand = text[prev_start:prev_line_end].strip()
+    if cand and len(cand) <= 30 and re.search(_ORGAN + r"|领导小组|办公室", cand):
+        organ = cand
+        os_ = prev_start + text[prev_start:prev_line_end].index(cand)
+    else:
+        os_ = 0
+    return organ, os_, os_ + len(organ or ""), value, best.start(), best.end()
+
+
+def find_period(text: str) -> tuple[str | None, str | None, int, int]:
+    m = re.search(r"(?:自|从)\s*([^至到起]{6,20}?)\s*起?\s*(?:至|到)\s*([^止。，,；)）]{6,20}?(?:日|\d))\s*止?", text[:5000])
+    if m:
+        a, b = parse_date(m.group(1)), parse_date(m.group(2))
+        if a and b and len(a) == 10 and len(b) == 10:
+            return a, b, m.start(), m.end()
+    return None, None, 0, 0
+
+
+def find_published(text: str) -> tuple[str | None, int, int, str]:
+    sig = _signature(text)
+    if sig and sig[3]:
+        return sig[3], sig[4], sig[5], "signature"
+    m = _CHROME_DATE.search(text[:3000])
+    if m:
+        v = parse_date(m.group(1))
+        if v and len(v) == 10:
+            return v, m.start(1), m.start(1) + len(m.group(1).strip()), "page date"
+    return None, 0, 0, ""
+
+
+def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
+    ev: dict[str, Evidence] = {}
+    title, ts, te = find_title(text)
+    meta: dict = {"title": title, "issuer": None, "year": None, "period_start": None, "period_end": None,
+                  "published_on": None, "template": template}
+    if title:
+        ev["meta.title"] = _evidence(text, ts, te)
+        m = _YEAR_RE.search(title)
+        if m:
+            meta["year"] = int(m.group(1))
+            ev["meta.year"] = _evidence(text, ts, te, note="year in the title")
+    issuer, is_, ie_ = find_issuer(text, title)
+    meta["issuer"] = issuer
+    if issuer and ie_ > is_:
+        ev["meta.issuer"] = _evidence(text, is_, ie_)
+    ps, pe, s, e = find_period(text)
+    if ps:
+        meta["period_start"], meta["period_end"] = ps, pe
+        ev["meta.period_start"] = ev["meta.period_end"] = _evidence(text, s, e)
+        if meta["year"] is None:
+            meta["year"] = int(ps[:4])
+            ev["meta.year"] = _evidence(text, s, e, note="year of the statistics period")
+    if meta["year"] is None:
+        m = _YEAR_RE.search(text[:3000])
+        if m:
+            meta["year"] = int(m.group(1))
+            ev["meta.year"] = _evidence(text, m.start(), m.end(), note="first year in the text")
+    pub, s, e, how = find_published(text)
+    if pub:
+        meta["published_on"] = pub
+        ev["meta.published_on"] = _evidence(text, s, e, note=how)
+    return meta, ev
+
+
+# ------------------------------------------------------------------------------------------ documents, dates
+
+def map_documents(text: str, ents: list[Entity]) -> tuple[list[dict], dict[str, Evidence]]:
+    """Cited 文号 in order of first mention, deduplicated by normalized number; the title is the 《》 span
+    that ends right before it (`《…》(国办发〔2018〕23号)`)."""
+    titles = [e for e in ents if e.label == "DOC_TITLE"]
+    docs, seen, ev = [], set(), {}
+    for e in ents:
+        if e.label != "DOC_NO":
+            continue
+        no = normalize_doc_no(e.text)
+        if no in seen:
+            continue
+        seen.add(no)
+        title = None
+        for t in titles:
+            gap = text[t.end:e.start]
+            if 0 <= e.start - t.end <= 3 and re.fullmatch(r"\s*[(（〔\[]?\s*", gap):
+                title = t.text.strip()
+                if title.startswith("《") and title.endswith("》"):
+                    title = title[1:-1]
+        docs.append({"doc_no": no, "title": title, "start": e.start, "end": e.end})
+        ev[f"documents.{len(docs) - 1}.doc_no"] = _evidence(text, e.start, e.end, e)
+    return docs, ev
+
+
+def map_dates(ents: list[Entity]) -> list[dict]:
+    out = []
+    for e in ents:
+        if e.label != "DATE":
+            continue
+        v = parse_date(e.text)
+        if v:
+            out.append({"text": e.text, "value": v, "start": e.start, "end": e.end})
+    return out
+
+
+# ------------------------------------------------------------------------------------------ entry point
+
+def map_report(text: str, entities: list[Entity], template: str, tables: TableResult | None = None) -> MapResult:
+    """Map the tagger's and the rules' spans over normalized `text` onto the schema's meta, prose,
+    documents and dates, with evidence for every value."""
+    ents = choose_entities(text, entities)
+    meta, evidence = map_meta(text, template)
+    prose, pev, issues = map_prose(text, ents)
+    evidence.update(pev)
+    documents, _ = map_documents(text, ents)
+    return MapResult(meta=meta, prose=prose, documents=documents, dates=map_dates(ents), evidence=evidence,
+                     entities=[_entity_json(e) for e in ents], issues=issues)
