@@ -38,7 +38,7 @@ _UNITS.remove("部门")
 _UNIT = "(?:" + "|".join(_UNITS) + ")"
 # Unit characters that start another word: 个人/个别/个性, 项目, 条例/条件, 人民/人大/人员, 件数 is fine,
 # 次性 (一次性), 三类内部事务/四类过程性 (Table 3 category names), 家庭, 期间/期限, 位置, 所有/所属, 处理/处罚, 本年/本级, 类别/类型, 部分.
-_UNIT_NOT_BEFORE = r"(?!内部事务|过程性|季度|人|别|性|体|工作日|月|小时|百分点|目|例|件|款|规定|民|大|员|口|庭|间|限|称|义|置|有|属|理|罚|室|年|级|别|型|办)"
+_UNIT_NOT_BEFORE = r"(?!内部事务|过程性|(?<=个)季度|人|别|性|体|工作日|月|小时|百分点|目|例|件|款|规定|民|大|员|口|庭|间|限|称|义|置|有|属|理|罚|室|年|级|别|型|办)"
 # After a unit: an optional alternative unit in brackets, 60篇(条).
 _ALT_UNIT = r"(?:[(（][条篇件个次项][)）])?"
 
