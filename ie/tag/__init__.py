@@ -1,0 +1,6 @@
+"""Character-level BERT token-classification tagger: vocabulary, windows, training, inference.
+
+One token per character, so IOB2 tags map 1:1 to characters of the normalized text; long reports are cut
+into overlapping windows and merged back per character (see `ie.tag.merge`). Heavy imports (torch,
+transformers) happen inside the submodules that need them, so `import ie.tag` stays cheap.
+"""

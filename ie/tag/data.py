@@ -1,0 +1,89 @@
+"""Tasks → document split → encoded windows for the Trainer (and the bookkeeping to merge them back)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ie.convert import load_tasks, spans_to_bio, task_spans, tasks_to_dataset
+
+IGNORE = -100
+
+
+def doc_key(task: dict) -> str:
+    """The document a task belongs to: the same key ie.convert uses for its windows (data.doc_id, else the task id)."""
+    return str(task.get("data", {}).get("doc_id") or task.get("id"))
+
+
+def load_corpus_tasks(path) -> list[dict]:
+    tasks = [t for t in load_tasks(path) if t.get("data", {}).get("text")]
+    if not tasks:
+        raise ValueError(f"{path}: no Label Studio tasks with data.text")
+    return tasks
+
+
+def split_by_document(tasks: list[dict], eval_documents, seed: int) -> tuple[list[dict], list[dict]]:
+    """Hold out whole documents, never windows: `eval_documents` is a list of doc keys, or a count drawn with `seed`."""
+    keys = sorted({doc_key(t) for t in tasks})
+    if isinstance(eval_documents, int):
+        if eval_documents >= len(keys) and eval_documents > 0:
+            raise ValueError(f"eval_documents={eval_documents} leaves no training document (have {len(keys)})")
+        held = set(random.Random(seed).sample(keys, eval_documents))
+    else:
+        held = {str(k) for k in (eval_documents or [])}
+        unknown = held - set(keys)
+        if unknown:
+            raise ValueError(f"eval_documents not in the data: {sorted(unknown)} (known: {keys})")
+    return [t for t in tasks if doc_key(t) not in held], [t for t in tasks if doc_key(t) in held]
+
+
+@dataclass
+class WindowMeta:
+    doc_id: str
+    start: int
+    end: int
+    char_pos: list[int]
+
+
+def encode_tasks(tasks: list[dict], encoder, window: int, stride: int, tags: list[str]):
+    """(datasets.Dataset with input_ids/labels, [WindowMeta] in the same order)."""
+    tag2id = {t: i for i, t in enumerate(tags)}
+    ds = tasks_to_dataset(tasks, window=window, stride=stride)
+    metas: list[WindowMeta] = []
+
+    def enc(row):
+        e = encoder.encode(row["chars"])
+        labels = [tag2id[row["tags"][p]] if p >= 0 else IGNORE for p in e.char_pos]
+        return {"input_ids": e.input_ids, "labels": labels, "char_pos": e.char_pos, "n_chars": len(row["chars"])}
+
+    ds = ds.map(enc, remove_columns=["chars", "tags"], desc="encode windows")
+    for d, s, n, cp in zip(ds["doc_id"], ds["start"], ds["n_chars"], ds["char_pos"]):
+        metas.append(WindowMeta(d, s, s + n, cp))
+    ds = ds.remove_columns(["doc_id", "start", "char_pos", "n_chars"])
+    return ds, metas
+
+
+def gold_tags(tasks: list[dict]) -> dict[str, tuple[str, list[str]]]:
+    """doc key → (text, IOB2 tags of the whole document)."""
+    return {doc_key(t): (t["data"]["text"], spans_to_bio(len(t["data"]["text"]), task_spans(t))) for t in tasks}
+
+
+class PadCollator:
+    """Pads input_ids with the encoder's pad id, labels with -100."""
+
+    def __init__(self, pad_id: int):
+        self.pad_id = pad_id
+
+    def __call__(self, rows: list[dict]):
+        import torch
+
+        n = max(len(r["input_ids"]) for r in rows)
+        ids = torch.full((len(rows), n), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), n), dtype=torch.long)
+        labels = torch.full((len(rows), n), IGNORE, dtype=torch.long)
+        for i, r in enumerate(rows):
+            k = len(r["input_ids"])
+            ids[i, :k] = torch.as_tensor(r["input_ids"])
+            mask[i, :k] = 1
+            if "labels" in r:
+                labels[i, :k] = torch.as_tensor(r["labels"])
+        return {"input_ids": ids, "attention_mask": mask, "labels": labels}

@@ -1,0 +1,97 @@
+"""`Tagger`: load a trained model directory and tag whole documents (windows batched, merged per character)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ie.convert import windows
+from ie.models import Entity
+from ie.tag.merge import WindowOutput, decode, merge_windows
+from ie.convert import bio_to_spans
+
+
+def sensible_threads() -> int:
+    """The cores this process may use, capped at 8 (more threads stop paying for a small model)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:   # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+class Tagger:
+    """Character tagger. `runner(input_ids, attention_mask) -> logits` (numpy) lets another backend
+    (ONNX Runtime, see benchmarks/onnx_bench.py) stand in for torch with the same windows and merge."""
+
+    def __init__(self, model, encoder, meta: dict, path: str | Path | None = None,
+                 batch_size: int = 16, runner: Callable | None = None):
+        self.model = model
+        self.encoder = encoder
+        self.window = int(meta["window"])
+        self.stride = int(meta["stride"])
+        self.tags: list[str] = list(meta["tags"])
+        self.path = str(path) if path else None
+        self.batch_size = batch_size
+        self.runner = runner or self._torch_runner
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, num_threads: int | None = None,
+                        batch_size: int = 16) -> "Tagger":
+        import torch
+
+        from ie.paths import DEFAULT_MODEL_DIR
+        from ie.tag.encoding import load_encoder
+        from ie.tag.model import load_trained
+
+        path = Path(path) if path else DEFAULT_MODEL_DIR
+        if not path.is_dir():
+            raise FileNotFoundError(f"{path}: no such model directory")
+        torch.set_num_threads(num_threads or sensible_threads())
+        encoder, meta = load_encoder(path)
+        model = load_trained(path)
+        want = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        if want != list(meta["tags"]):
+            raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")
+        return cls(model, encoder, meta, path, batch_size=batch_size)
+
+    def _torch_runner(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.float().numpy()
+
+    def window_outputs(self, text: str) -> list[WindowOutput]:
+        spans = windows(len(text), self.window, self.stride)
+        encs = [self.encoder.encode(text[s:e]) for s, e in spans]
+        outs: list[WindowOutput] = []
+        for b in range(0, len(encs), self.batch_size):
+            batch = encs[b: b + self.batch_size]
+            n = max(len(e) for e in batch)
+            ids = np.full((len(batch), n), self.encoder.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), n), dtype=np.int64)
+            for i, e in enumerate(batch):
+                ids[i, : len(e)] = e.input_ids
+                mask[i, : len(e)] = 1
+            logits = self.runner(ids, mask)
+            z = np.exp(logits - logits.max(-1, keepdims=True))
+            probs = z / z.sum(-1, keepdims=True)
+            for i, e in enumerate(batch):
+                s, t = spans[b + i]
+                outs.append(WindowOutput(s, t, e.char_pos, probs[i, : len(e)]))
+        return outs
+
+    def tag_sequence(self, text: str) -> tuple[list[str], list[float]]:
+        """One IOB2 tag and its probability per character of `text`."""
+        if not text:
+            return [], []
+        probs = merge_windows(len(text), self.window_outputs(text), len(self.tags))
+        return decode(probs, self.tags)
+
+    def tag(self, text: str) -> list[Entity]:
+        """Entities with source="model"; score = the lowest per-character top probability inside the span."""
+        seq, scores = self.tag_sequence(text)
+        return bio_to_spans(text, seq, scores, source="model")

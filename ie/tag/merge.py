@@ -1,0 +1,73 @@
+"""Merge per-window predictions into one prediction per character of the whole document, then decode once.
+
+Each character takes its probabilities from the window in which it sits farthest from a window edge (a
+document edge is not a window edge: the model saw everything there is on that side). Tags are decoded over
+the whole document in one pass, strict IOB2, so an entity that straddles a window boundary is decoded
+from one merged sequence: it comes out once, whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ie.convert import bio_to_spans
+from ie.models import Entity
+
+
+@dataclass
+class WindowOutput:
+    start: int              # window [start, end) in document characters
+    end: int
+    char_pos: list[int]     # per token: character index within the window, -1 for none
+    probs: np.ndarray       # (n_tokens, n_tags) softmax probabilities
+
+
+def merge_windows(n_chars: int, outputs: list[WindowOutput], n_tags: int) -> np.ndarray:
+    """(n_chars, n_tags) probabilities; rows of characters no token covered are NaN."""
+    merged = np.full((n_chars, n_tags), np.nan, dtype=np.float32)
+    best = np.full(n_chars, -1.0)
+    for w in outputs:
+        pos = np.asarray(w.char_pos)
+        keep = pos >= 0
+        pos, probs = pos[keep], np.asarray(w.probs)[: len(keep)][keep]
+        left = pos.astype(float) if w.start > 0 else np.full(len(pos), np.inf)
+        right = (w.end - w.start - 1 - pos).astype(float) if w.end < n_chars else np.full(len(pos), np.inf)
+        dist = np.minimum(left, right)
+        idx = w.start + pos
+        # a character seen equally far from the edges in two windows keeps the first (earlier) one
+        better = dist > best[idx]
+        merged[idx[better]] = probs[better]
+        best[idx[better]] = dist[better]
+    return merged
+
+
+def decode(probs: np.ndarray, tags: list[str]) -> tuple[list[str], list[float]]:
+    """Argmax tag and its probability per character; uncovered characters (NaN rows) continue an entity
+    only when both neighbours say so (a space inside "2018 年" stays inside), else they are O."""
+    n = len(probs)
+    covered = ~np.isnan(probs).any(axis=1) if n else np.zeros(0, bool)
+    arg = np.where(covered, np.nan_to_num(probs, nan=-1.0).argmax(axis=1), 0)
+    top = np.where(covered, np.nan_to_num(probs, nan=0.0).max(axis=1), 1.0)
+    out = [tags[i] for i in arg]
+    if not covered.all():
+        i = 1
+        while i < n:
+            if covered[i] or out[i - 1] == "O":
+                i += 1
+                continue
+            j = i
+            while j < n and not covered[j]:
+                j += 1
+            cont = "I-" + out[i - 1][2:]
+            if j < n and out[j] == cont:
+                for k in range(i, j):
+                    out[k], top[k] = cont, top[i - 1]
+            i = j + 1
+    return out, top.astype(float).tolist()
+
+
+def spans_from_windows(text: str, outputs: list[WindowOutput], tags: list[str]) -> list[Entity]:
+    probs = merge_windows(len(text), outputs, len(tags))
+    seq, scores = decode(probs, tags)
+    return bio_to_spans(text, seq, scores, source="model")

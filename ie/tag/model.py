@@ -1,0 +1,64 @@
+"""Build a token-classification model: a small BERT initialised here ("init:small"), or a hub checkpoint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+INIT_PREFIX = "init:"
+
+
+def is_local_init(name: str) -> bool:
+    return name.startswith(INIT_PREFIX)
+
+
+def make_encoder(cfg, texts: list[str]):
+    """Our character vocab for locally initialised models; the checkpoint's own tokenizer for hub models."""
+    from ie.tag.encoding import CharEncoder, WordpieceEncoder
+    from ie.tag.vocab import CharVocab
+
+    if is_local_init(cfg.model_name_or_path):
+        return CharEncoder(CharVocab.build(texts))
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(cfg.model_name_or_path)
+    return WordpieceEncoder(tok, max_tokens=cfg.max_tokens)
+
+
+def build_model(cfg, encoder, tags: list[str]):
+    from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification
+
+    id2label = dict(enumerate(tags))
+    label2id = {t: i for i, t in enumerate(tags)}
+    if is_local_init(cfg.model_name_or_path):
+        positions = -(-(cfg.window + 2) // 8) * 8      # [CLS] + window + [SEP], rounded up
+        config = BertConfig(
+            vocab_size=encoder.vocab_size,
+            hidden_size=cfg.init_hidden,
+            num_hidden_layers=cfg.init_layers,
+            num_attention_heads=cfg.init_heads,
+            intermediate_size=cfg.init_intermediate,
+            hidden_dropout_prob=cfg.init_dropout,
+            attention_probs_dropout_prob=cfg.init_dropout,
+            max_position_embeddings=positions,
+            pad_token_id=encoder.pad_id,
+            num_labels=len(tags), id2label=id2label, label2id=label2id,
+        )
+        return BertForTokenClassification(config)
+    # a hub checkpoint or a local directory; never trust_remote_code (plain BERT architectures only)
+    return AutoModelForTokenClassification.from_pretrained(
+        cfg.model_name_or_path, num_labels=len(tags), id2label=id2label, label2id=label2id,
+        ignore_mismatched_sizes=True,
+    )
+
+
+def load_trained(path: str | Path, dtype=None):
+    """A saved tagger model: safetensors only, no remote code; weights stored as fp16 come back as fp32."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    path = Path(path)
+    if not (path / "model.safetensors").exists():
+        raise FileNotFoundError(f"{path}: no model.safetensors (only safetensors weights are loaded)")
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(path), use_safetensors=True, trust_remote_code=False, dtype=dtype or torch.float32)
+    model.eval()
+    return model
