@@ -1,0 +1,213 @@
+"""Normalization: each step on a tiny fixture, the whole pipeline on the corpus, and the offsets map."""
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+
+from ie import normalize as N
+from ie.paths import corpus_dir
+
+
+def run(step, text):
+    out, offs = step(text, list(range(len(text) + 1)))
+    assert len(offs) == len(out) + 1
+    assert offs[-1] == len(text)
+    assert all(a <= b for a, b in zip(offs, offs[1:]))
+    return out, offs
+
+
+# ------------------------------------------------------------------------------------------------- step 1
+
+def test_normalize_folds_crlf_and_invisibles():
+    out, offs = run(N.fold_newlines_and_invisibles, "a\r\nb\rc\u200bd\ufeffe\u00a0f")
+    assert out == "a\nb\ncde f"
+    assert out[1] == "\n" and offs[2] == 3          # 'b' still points at 'b'
+
+
+# ------------------------------------------------------------------------------------------------- step 2
+
+def test_normalize_repairs_out_of_step_gbk():
+    # zhuzhou_2018: `　（三）圍繞` in GBK, decoded one byte out of step
+    out, _ = run(N.repair_mojibake, " ?。ㄈ\ue40c﹪\ue30f@“放管服”")
+    assert out == " \u3000（三）圍繞“放管服”"
+
+
+def test_normalize_repairs_folded_fullwidth_in_mojibake():
+    out, _ = run(N.repair_mojibake, "加大整合力度??h級平臺")     # 。縣 with ？ folded to ?
+    assert out == "加大整合力度。縣級平臺"
+
+
+def test_normalize_mojibake_leaves_real_question_marks():
+    text = "是否公开?是。问题?A类"
+    assert run(N.repair_mojibake, text)[0] == text
+
+
+def test_normalize_drops_replacement_char():
+    assert run(N.repair_mojibake, "政务公\ufffd开")[0] == "政务公开"
+
+
+# ------------------------------------------------------------------------------------------------- step 3
+
+def test_normalize_strips_pinyin_glosses():
+    out, offs = run(N.strip_pinyin_glosses, "政府網(wǎng)站發(fā)布")
+    assert out == "政府網站發布"
+    assert offs[out.index("站")] == "政府網(wǎng)站發(fā)布".index("站")
+
+
+def test_normalize_keeps_real_parentheses():
+    text = "条例(以下简称《条例》)(2018)第(a)项(www)"
+    assert run(N.strip_pinyin_glosses, text)[0] == text
+
+
+# ------------------------------------------------------------------------------------------------- step 4
+
+def test_normalize_folds_radicals():
+    assert run(N.fold_radicals, "⼀⼈⾏⺠⻔⻓⻅")[0] == "一人行民门长见"
+    assert run(N.fold_radicals, "\uf900")[0] == "豈"
+
+
+# ------------------------------------------------------------------------------------------------- step 5
+
+def test_normalize_converts_traditional_one_to_one():
+    out, offs = run(N.to_simplified, "政府信息公開工作年度報告\n行政復議")
+    assert out == "政府信息公开工作年度报告\n行政复议"
+    assert offs == list(range(len(out) + 1))
+
+
+def test_normalize_simplified_text_untouched():
+    text = "政府信息公开工作年度报告"
+    assert run(N.to_simplified, text)[0] == text
+
+
+# ------------------------------------------------------------------------------------------------- step 6
+
+def test_normalize_folds_width_but_keeps_chinese_punctuation():
+    out, _ = run(N.fold_width, "２０２４年　ＡＢ％．＋－〔２０２１〕（一）：，。《》“”、")
+    assert out == "2024年 AB%.+-〔2021〕（一）：，。《》“”、"
+
+
+# ------------------------------------------------------------------------------------------------- step 7
+
+def test_normalize_strips_web_chrome_keeps_dates():
+    text = "标题\n发布日期:2013-02-10 00:00 浏览量:123 【字体：大 中 小】\n正文一\n打印\n关闭本页\n微信\n微博\n"
+    out, _ = run(N.strip_chrome, text)
+    assert out == "标题\n发布日期:2013-02-10 00:00\n正文一\n"
+
+
+def test_normalize_strips_html_comments():
+    out, _ = run(N.strip_chrome, "内容。<!--[if !supportLists]-->7、<!--[endif]-->公共")
+    assert out == "内容。7、公共"
+
+
+def test_normalize_strips_page_footers():
+    text = "甲\n- 4 -\n乙\n— 12 —\n丙\n第4页 共9页\n丁\n"
+    assert run(N.strip_chrome, text)[0] == "甲\n乙\n丙\n丁\n"
+
+
+def test_normalize_strips_duplicate_rate_lines():
+    text = "一、总体情况\n(重复率: 40%)\n2023年\n"
+    assert run(N.strip_chrome, text)[0] == "一、总体情况\n2023年\n"
+
+
+def test_normalize_strips_scraper_header_keeps_meta():
+    text = ("标题: 某年报\n发布时间: 2017-01-18 15:57\n原文链接: https://x/y.htm\n本地目录: a/b\n"
+            "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n正文内容")
+    assert run(N.strip_chrome, text)[0] == "标题: 某年报\n发布时间: 2017-01-18 15:57\n正文内容"
+
+
+def test_normalize_keeps_prose_mentioning_wechat():
+    text = "利用政务微信、微博发布信息\n关闭了3个网站\n"
+    assert run(N.strip_chrome, text)[0] == text
+
+
+# ------------------------------------------------------------------------------------------------- step 8
+
+def test_normalize_removes_spaces_around_numbers_in_sentences():
+    out, _ = run(N.tidy_spaces, "自 2024 年 1 月至 12 月，受理 3119 件，《条例》（国令第 711 号）")
+    assert out == "自2024年1月至12月，受理3119件，《条例》（国令第711号）"
+
+
+def test_normalize_never_joins_numbers():
+    text = "行政许可 0\n本年新收 21 0 0 0 21\n| 规章 | 22 | 235 |"
+    assert run(N.tidy_spaces, text)[0] == text
+
+
+# ------------------------------------------------------------------------------------------------- pipeline
+
+def test_normalize_offsets_trace_back_to_source():
+    raw = "  株洲市2018年政府信息公開工作年度報告\r\n網(wǎng)站 ⼀⼈ 受理 3119 件\r\n- 4 -\r\n打印\r\n"
+    norm = N.normalize(raw)
+    assert norm.text == "株洲市2018年政府信息公开工作年度报告\n网站 一人 受理3119件\n"
+    s = norm.text.index("3119")
+    a, b = norm.to_source(s, s + 4)
+    # the end maps to the next kept char, so a deleted space after the token is inside the region;
+    # offsets[end - 1] + 1 gives the tight end
+    assert raw[a:b] == "3119 "
+    assert raw[a:norm.offsets[s + 3] + 1] == "3119"
+
+
+def _corpus_texts():
+    d = corpus_dir()
+    if not d.is_dir():
+        pytest.skip(f"corpus not found at {d}")
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))}
+
+
+KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+GLOSS = re.compile(r"[\u4e00-\u9fff][(（][a-zü" + N._TONED + r"]+[)）]")
+FOOTER = re.compile(r"^\s*[-—–]\s*\d+\s*[-—–]\s*$", re.M)
+
+
+def test_normalize_corpus_is_clean_simplified_text():
+    import opencc
+    cc = opencc.OpenCC("t2s")
+    for name, raw in _corpus_texts().items():
+        t = N.normalize(raw).text
+        assert not KANGXI.search(t), name
+        assert not GLOSS.search(t), name
+        assert cc.convert(t) == t, (name, [(a, b) for a, b in zip(t, cc.convert(t)) if a != b][:5])
+        assert "<!--" not in t and "-->" not in t, name
+        assert "(重复率" not in t, name
+        assert not FOOTER.search(t), name
+        assert "\ufffd" not in t, name
+        assert not re.search("[\ue000-\uf8ff]", t), name
+
+
+def test_normalize_corpus_offsets_property():
+    rng = random.Random(7)
+    for name, raw in _corpus_texts().items():
+        norm = N.normalize(raw)
+        offs, t = norm.offsets, norm.text
+        assert len(offs) == len(t) + 1 and offs[-1] == len(raw)
+        assert all(0 <= a <= b <= len(raw) for a, b in zip(offs, offs[1:])), name
+        for _ in range(200):
+            s = rng.randrange(len(t))
+            e = min(len(t), s + rng.randrange(1, 30))
+            a, b = norm.to_source(s, e)
+            region = raw[a:b]
+            # every ASCII digit of the span comes from the source region, in order
+            digits = "".join(c for c in t[s:e] if c.isascii() and c.isdigit())
+            src_digits = "".join(c for c in region if c.isdigit())
+            it = iter(src_digits.translate({o: o - 0xFEE0 for o in range(0xFF10, 0xFF1A)}))
+            assert all(d in it for d in digits), (name, t[s:e], region)
+            assert b > a or s == e
+
+
+def test_normalize_zhuzhou_is_readable():
+    texts = _corpus_texts()
+    t = N.normalize(texts["zhuzhou_2018.txt"]).text
+    assert "（三）围绕“放管服”改革推进服务公开" in t
+    assert "打印" not in t.splitlines()
+    assert "关闭本页" not in t
+
+
+def test_normalize_speed_20k_chars():
+    texts = _corpus_texts()
+    raw = (texts["zhuzhou_2018.txt"] + texts["fengdu_2018.txt"])[:20000]
+    N.normalize(raw)          # warm caches (opencc dictionaries)
+    t0 = time.perf_counter()
+    N.normalize(raw)
+    assert time.perf_counter() - t0 < 0.1
