@@ -69,12 +69,15 @@ def _evidence(text: str, start: int, end: int, e: Entity | None = None, **kw) ->
 
 # ------------------------------------------------------------------------------------------ prose
 
-_CLAUSE_END = "。；;！？!?\n，,、：:"
-_SENT_END = "。；;！？!?\n"
+# Newlines are not boundaries: PDF and comparison-tool texts wrap lines inside a sentence.
+_CLAUSE_END = "。；;！？!?，,、：:"
+_SENT_END = "。！？!?"
 
-# Each cue must end right before the number (spaces allowed: pdfplumber spaces out numbers).
+# Each cue must end right before the number; the left context is matched with whitespace removed
+# (pdfplumber spaces out numbers and wraps lines mid-word).
 _CUES: dict[str, re.Pattern] = {
-    "proactive_total": re.compile(r"主动公开(?:政府)?信息(?:总?数(?:量)?)?(?:共|累计)?(?:为|达)?\s*$"),
+    "proactive_total": re.compile(
+        r"(?:主动(?:公开|发布|公布)|共公布)(?:各类)?(?:政府)?信息(?:总?数(?:量)?)?(?:共|累计)?(?:为|达)?\s*$"),
     "applications_received": re.compile(
         r"(?:(?:收到|受理|接收|接到|办理|收办|新收)[^复诉]{0,20}?申请(?:案件|事项)?(?:共|总数|数量)?(?:为|有|达)?"
         r"|依申请公开(?:政府信息)?(?:申请)?(?:共|为)?)\s*$"),
@@ -85,7 +88,7 @@ _CUES: dict[str, re.Pattern] = {
 }
 # Left-context words that make a match a part or a channel rather than the yearly total.
 _NOT_TOTAL = {
-    "proactive_total": re.compile(r"其中|各单位|各乡镇|各部门|区直|县直|市直|网站|网上|平台|微博|微信|公报|通过"),
+    "proactive_total": re.compile(r"其中|各单位|各乡镇|各部门|区直|县直|市直|其他|应主动"),
     "applications_received": re.compile(r"其中.{0,4}$|自然人|法人"),
     "reviews": re.compile(r"纠错|败诉"),
     "lawsuits": re.compile(r"纠错|败诉"),
@@ -94,6 +97,8 @@ _NOT_TOTAL = {
 }
 # The same clause must talk about information disclosure (not e.g. 信访 or a 12345 hotline).
 _TOPIC = re.compile(r"信息|公开|申请|政务")
+# A second "发布/公开信息N条" later in the sentence: the first count is one channel among several.
+_CHANNEL_NEXT = re.compile(r"(?:发布|公开)(?:政府)?信息\d[\d.]*[万千]?[余多]?条")
 _UNITS = {"proactive_total": "条件篇", "applications_received": "件条个", "reviews": "件起宗个",
           "lawsuits": "件起宗个", "complaints": "件起宗个次"}
 
@@ -145,13 +150,17 @@ def _prose_candidates(text: str, ents: list[Entity]) -> dict[str, list[tuple[int
         if e.label not in ("COUNT", "MONEY") or _in_table_line(text, e.start):
             continue
         cstart = _clause_start(text, e.start, _CLAUSE_END)
-        left = text[cstart:e.start]
+        left = re.sub(r"\s+", "", text[cstart:e.start])
         sent = text[_clause_start(text, e.start, _SENT_END, 200):e.start]
+        # what follows in the sentence, up to a 其中 breakdown (its parts are not further channels)
+        rest = re.sub(r"\s+", "", text[e.end:e.end + 200].split("。")[0]).split("其中")[0]
         for fld, cue in _CUES.items():
             if not cue.search(left) or _NOT_TOTAL[fld].search(left):
                 continue
             if fld in ("reviews", "lawsuits", "complaints", "fees_yuan") and not _TOPIC.search(sent):
                 continue
+            if fld == "proactive_total" and _CHANNEL_NEXT.search(rest):
+                continue  # one channel of several listed in the sentence, not the yearly total
             n = _count_value(e, fld)
             if n is None:
                 continue
@@ -197,11 +206,21 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+_BODY_HEADING = re.compile(r"(?:^|(?<=\s))([^\s《》“”，。,/_:：]{2,30}?(?:19|20)\d\d年度?[^\s《》“”，。,/_:：]{0,20}?"
+                           r"政府信息公开工作年度报告)(?=\s|$)", re.M)
+
+
 def find_title(text: str) -> tuple[str | None, int, int]:
     """(title, start, end): the 标题: line, else the first heading line naming the annual report (joined
     with the line before or after when a PDF broke the heading in two)."""
     m = re.search(r"^\s*标题\s*[:：]\s*(\S[^\n]*)$", text[:2000], re.M)
     if m:
+        # a scraped page: the report's own heading in the body wins over the page's 标题 field
+        body = text.find("正文", m.end())
+        body = m.end() if body < 0 else body
+        h = _BODY_HEADING.search(text, body, body + 3000)
+        if h:
+            return h.group(1), h.start(1), h.end(1)
         return _squash(m.group(1)), m.start(1), m.end(1)
     lines, pos = [], 0
     for line in text[:3000].split("\n"):
@@ -235,7 +254,17 @@ def find_issuer(text: str, title: str | None) -> tuple[str | None, int, int]:
         if not prefix:  # '2025年上海市人民政府办公厅政府信息公开…'
             m = re.match(r"(?:19|20)\d\d\s*年度?(.*?" + _ORGAN + r")", title)
             prefix = m.group(1) if m else None
+    if not prefix:
+        # no title: a header that starts with a place name ('宿迁市 政务公开年报比对')
+        m = re.match(r"\s*(\S{2,12}?[省市县区])(?:\s|人民政府|政府)", text[:200])
+        prefix = m.group(1) if m else None
     if prefix and _ORGAN_END.search(prefix):
+        # the text may name the body in full: 洪泽区人民政府 → 淮安市洪泽区人民政府
+        # (a two- or three-character place name + 省/市, the usual prefecture/province form)
+        for n in (2, 3):
+            m = re.search(rf"[\u4e00-\u9fff]{{{n}}}[省市]" + re.escape(prefix), text)
+            if m and not prefix.startswith(m.group(0)[:2]):
+                return m.group(0), m.start(), m.end()
         i = text.find(prefix)
         return prefix, max(i, 0), max(i, 0) + len(prefix) if i >= 0 else 0
     if prefix:
@@ -256,7 +285,17 @@ def find_issuer(text: str, title: str | None) -> tuple[str | None, int, int]:
     if prefix and re.search(r"[省市县]$|[^实验发新]区$", prefix):
         i = text.find(prefix)
         return prefix + "人民政府", max(i, 0), max(i, 0) + len(prefix)
-    return (prefix or None), 0, 0
+    if prefix:
+        return prefix, 0, 0
+    # nothing printed: the text speaks of 我市/我县; the place of that kind it names most is the issuer's
+    for kind in "市县区":
+        if f"我{kind}" in text:
+            names = re.findall(rf"([\u4e00-\u9fff]{{2}}{kind})(?:人民政府|政府)", text)
+            best = max(set(names), key=names.count) if names else None
+            if best and names.count(best) >= 2:  # one hit is as likely 完善市政府 as a place
+                i = text.find(best)
+                return best + "人民政府", i, i + len(best)
+    return None, 0, 0
 
 
 _FULL_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -290,12 +329,26 @@ def _signature(text: str) -> tuple[str | None, int, int, str | None, int, int] |
     return organ, os_, os_ + len(organ or ""), value, best.start(), best.end()
 
 
+_D_FULL = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}"
+_D_MONTHDAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日"
+_PERIOD_RE = re.compile(rf"(?:自|从|为|是)\s*({_D_FULL})\s*起?\s*(?:至|到|—|-)\s*({_D_FULL}|{_D_MONTHDAY})\s*止?")
+# only the end is printed: 所列数据截止日期为2019年12月31日
+_PERIOD_END_RE = re.compile(rf"(?:数据|统计)[^。]{{0,10}}?(?:截止|截至)(?:日期|时间)?(?:为|到|至)?\s*({_D_FULL})")
+
+
 def find_period(text: str) -> tuple[str | None, str | None, int, int]:
-    m = re.search(r"(?:自|从)\s*([^至到起]{6,20}?)\s*起?\s*(?:至|到)\s*([^止。，,；)）]{6,20}?(?:日|\d))\s*止?", text[:5000])
-    if m:
-        a, b = parse_date(m.group(1)), parse_date(m.group(2))
+    """统计期限: (start, end, span). 'X至12月31日' takes the year of X; a lone 截止日期 gives only the end."""
+    for m in _PERIOD_RE.finditer(text[:6000]):
+        a = parse_date(m.group(1))
+        b = parse_date(m.group(2)) if "年" in m.group(2) or "-" in m.group(2) or "." in m.group(2) \
+            else (parse_date(f"{a[:4]}年{m.group(2)}") if a else None)
         if a and b and len(a) == 10 and len(b) == 10:
-            return a, b, m.start(), m.end()
+            return a, b, m.start(1), m.end(2)
+    m = _PERIOD_END_RE.search(text[:6000])
+    if m:
+        b = parse_date(m.group(1))
+        if b and len(b) == 10:
+            return None, b, m.start(1), m.end(1)
     return None, None, 0, 0
 
 
@@ -328,10 +381,13 @@ def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
         ev["meta.issuer"] = _evidence(text, is_, ie_)
     ps, pe, s, e = find_period(text)
     if ps:
-        meta["period_start"], meta["period_end"] = ps, pe
-        ev["meta.period_start"] = ev["meta.period_end"] = _evidence(text, s, e)
+        meta["period_start"] = ps
+        ev["meta.period_start"] = _evidence(text, s, e)
+    if pe:
+        meta["period_end"] = pe
+        ev["meta.period_end"] = _evidence(text, s, e)
         if meta["year"] is None:
-            meta["year"] = int(ps[:4])
+            meta["year"] = int(pe[:4])
             ev["meta.year"] = _evidence(text, s, e, note="year of the statistics period")
     if meta["year"] is None:
         m = _YEAR_RE.search(text[:3000])
