@@ -77,3 +77,11 @@ def test_rules_spans_sorted_non_overlapping_known_labels():
     ents = find_entities("2018年共受理申请8件,办结率100%,收费0元,依据《条例》(国令第711号)")
     assert all(e.label in LABELS and e.source == "rule" for e in ents)
     assert all(a.end <= b.start for a, b in zip(ents, ents[1:]))
+
+
+def test_rules_count_periods_category_names_and_wraps():
+    assert spans("2024年四个季度,共发布4期季度性简报") == [("DATE", "2024年"), ("COUNT", "4期")]
+    assert spans("5.属于三类内部事务信息 6.属于四类过程性信息") == []
+    assert spans("共113家单位,推进3轮整改,公开政府常务会议 7\n期") == [
+        ("COUNT", "113家"), ("COUNT", "3轮"), ("COUNT", "7\n期")]
+    assert spans("本年收费金额（单位：万元）") == []
