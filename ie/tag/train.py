@@ -46,6 +46,16 @@ class TrainConfig:
     num_threads: int = 0             # 0: leave torch's default
 
     def __post_init__(self):
+        # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            try:
+                if f.type == "float" and not isinstance(v, float):
+                    setattr(self, f.name, float(v))
+                elif f.type == "int" and not isinstance(v, int):
+                    setattr(self, f.name, int(v))
+            except (TypeError, ValueError):
+                raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
         if not 0 < self.stride <= self.window:
             raise ValueError(f"need 0 < stride ({self.stride}) <= window ({self.window})")
         unknown = set(self.labels) - set(LABELS)
@@ -214,6 +224,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         report_to=[],
         disable_tqdm=False,
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
         **_precision_flags(cfg.precision),
     )
     trainer = Trainer(

@@ -1,0 +1,62 @@
+"""Window merging: each character from the window where it is farthest from an edge; one decode per document."""
+from __future__ import annotations
+
+import numpy as np
+
+from ie.convert import windows
+from ie.labels import bio_labels
+from ie.tag.merge import WindowOutput, decode, merge_windows, spans_from_windows
+
+TAGS = bio_labels()
+T = {t: i for i, t in enumerate(TAGS)}
+
+
+def onehot(tags: list[str], p: float = 0.9) -> np.ndarray:
+    out = np.full((len(tags), len(TAGS)), (1 - p) / (len(TAGS) - 1), dtype=np.float32)
+    for i, t in enumerate(tags):
+        out[i, T[t]] = p
+    return out
+
+
+def window_output(start: int, end: int, tags: list[str]) -> WindowOutput:
+    n = end - start
+    probs = np.vstack([onehot(["O"]), onehot(tags), onehot(["O"])])      # [CLS] ... [SEP]
+    return WindowOutput(start, end, [-1, *range(n), -1], probs)
+
+
+def test_tag_merge_entity_straddling_a_window_edge_comes_out_once_whole():
+    text = "本年共收到申请一千二百件，均已办结。"          # 18 chars; COUNT = 一千二百件 at 7..12
+    gold = ["O"] * 7 + ["B-COUNT"] + ["I-COUNT"] * 4 + ["O"] * 6
+    spans = windows(len(text), 10, 6)
+    assert spans == [(0, 10), (6, 16), (12, 18)]
+    outs = []
+    for s, e in spans:
+        seen = gold[s:e]
+        if s == 0:
+            # the first window is cut inside the entity: at its last two chars ("千二") it says O
+            seen = seen[:8] + ["O", "O"]
+        if s == 6:
+            # the second window starts inside nothing, sees the entity whole, but garbles its own last char
+            seen = seen[:-1] + ["B-DATE"]
+        outs.append(window_output(s, e, seen))
+    ents = spans_from_windows(text, outs, TAGS)
+    assert [(x.label, x.start, x.end, x.text) for x in ents] == [("COUNT", 7, 12, "一千二百件")]
+    assert all(x.source == "model" and 0 < x.score <= 1 for x in ents)
+
+
+def test_tag_merge_prefers_the_window_farther_from_an_edge():
+    outs = [window_output(0, 10, ["O"] * 9 + ["B-DATE"]),        # char 9 at w0's right edge: distance 0
+            window_output(6, 16, ["O"] * 10)]                   # char 9 at distance 3 from w1's left edge
+    probs = merge_windows(16, outs, len(TAGS))
+    assert probs[9].argmax() == T["O"]
+    # a document edge is not a window edge: char 0 and char 15 are taken from their only window
+    assert not np.isnan(probs).any()
+
+
+def test_tag_decode_uncovered_space_inside_an_entity_stays_inside():
+    probs = np.vstack([onehot(["B-DATE", "I-DATE"]), np.full((1, len(TAGS)), np.nan), onehot(["I-DATE", "O"])])
+    tags, scores = decode(probs, TAGS)
+    assert tags == ["B-DATE", "I-DATE", "I-DATE", "I-DATE", "O"]
+    probs[3] = onehot(["O"])[0]
+    tags, _ = decode(probs, TAGS)
+    assert tags[2] == "O"                                         # no continuation after the gap: O

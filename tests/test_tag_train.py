@@ -1,0 +1,117 @@
+"""Train a tiny tagger for a few steps on hand-built tasks, save, reload, tag; configs parse; split by document."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ie.tag.data import split_by_document
+from ie.tag.train import TrainConfig, load_config
+
+REPO = Path(__file__).resolve().parents[1]
+SENT = "{y}年{m}月{d}日，本机关共收到申请{n}件，依据《政府信息公开条例》和渝府办发〔{y}〕{n}号办理。\n"
+
+
+def _task(i: int) -> dict:
+    text = "".join(SENT.format(y=2010 + k, m=k % 12 + 1, d=k + 3, n=10 * i + k) for k in range(4))
+    res = []
+    import re
+    for lab, pat in [("DATE", r"\d{4}年\d{1,2}月\d{1,2}日"), ("COUNT", r"\d+件"),
+                     ("DOC_TITLE", r"《[^》]+》"), ("DOC_NO", r"渝府办发〔\d{4}〕\d+号")]:
+        for m in re.finditer(pat, text):
+            res.append({"from_name": "label", "to_name": "text", "type": "labels",
+                        "value": {"start": m.start(), "end": m.end(), "text": m.group(), "labels": [lab]}})
+    return {"id": i, "data": {"text": text, "doc_id": f"doc{i}"}, "annotations": [{"id": i, "result": res}]}
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from ie.tag.train import train
+
+    d = tmp_path_factory.mktemp("tag")
+    (d / "tasks.json").write_text(json.dumps([_task(i) for i in range(4)], ensure_ascii=False), encoding="utf-8")
+    cfg = TrainConfig(data=str(d / "tasks.json"), output_dir=str(d / "model"), init_layers=1, init_hidden=32,
+                      init_heads=2, init_intermediate=64, window=48, stride=40, epochs=1, max_steps=4,
+                      batch_size=8, eval_documents=["doc3"], logging_steps=1, learning_rate=0.003,
+                      save_dtype="float16")
+    metrics = train(cfg)
+    return d / "model", metrics
+
+
+def test_tag_train_saves_safetensors_label_map_and_reports(tiny_model):
+    out, metrics = tiny_model
+    names = {p.name for p in out.iterdir()}
+    assert {"config.json", "model.safetensors", "vocab.txt", "tagger.json", "train_config.yaml",
+            "metrics.json", "training_curve.png", "README.md"} <= names
+    assert not any(n.endswith((".bin", ".pt", ".pth")) for n in names)
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["id2label"]["0"] == "O" and cfg["label2id"]["B-COUNT"] == 1
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["eval_document_ids"] == ["doc3"] and saved["train_documents"] == 3
+    assert 0.0 <= saved["eval"]["f1"] <= 1.0 and saved["eval"]["support"] == 16   # 4 sentences x 4 spans
+    assert metrics["train_steps"] == 4
+
+
+def test_tag_train_model_reloads_and_tags_with_exact_offsets(tiny_model):
+    from ie.tag.infer import Tagger
+
+    out, _ = tiny_model
+    tagger = Tagger.from_pretrained(out, num_threads=1)
+    text = "2024年5月6日 收到申请 12件\n依据《条例》办理。" * 3     # > one window of 48: merging runs
+    seq, scores = tagger.tag_sequence(text)
+    assert len(seq) == len(text) == len(scores)
+    for e in tagger.tag(text):
+        assert e.source == "model" and text[e.start:e.end] == e.text and 0.0 < e.score <= 1.0
+    # the reloaded vocabulary gives the same ids as the one used in training
+    from ie.tag.vocab import CharVocab
+    assert CharVocab.load(out).encode(text) == tagger.encoder.vocab.encode(text)
+
+
+def test_tag_cli_tags_a_file_as_json_and_tsv(tiny_model, tmp_path):
+    from ie.cli import main
+
+    out, _ = tiny_model
+    f = tmp_path / "r.txt"
+    f.write_text("2019年3月1日，收到申请5件。\n", encoding="utf-8")
+    assert main(["tag", str(f), "--model", str(out), "-o", str(tmp_path / "o.json")]) == 0
+    res = json.loads((tmp_path / "o.json").read_text())
+    assert res[0]["file"] == str(f) and isinstance(res[0]["entities"], list)
+    assert main(["tag", str(f), "--model", str(out), "--format", "tsv", "-o", str(tmp_path / "o.tsv")]) == 0
+    assert (tmp_path / "o.tsv").read_text().startswith("file\tlabel\tstart\tend\tscore\ttext")
+    assert main(["tag", str(tmp_path / "missing.txt"), "--model", str(out), "-o", str(tmp_path / "x")]) == 1
+
+
+def test_tag_split_holds_out_whole_documents():
+    from ie.tag.data import encode_tasks
+    from ie.tag.encoding import CharEncoder
+    from ie.tag.vocab import CharVocab
+    from ie.labels import bio_labels
+
+    tasks = [_task(i) for i in range(5)]
+    train, held = split_by_document(tasks, 2, seed=1)
+    assert len(held) == 2 and not {t["data"]["doc_id"] for t in train} & {t["data"]["doc_id"] for t in held}
+    enc = CharEncoder(CharVocab.build([t["data"]["text"] for t in tasks]))
+    _, metas = encode_tasks(held, enc, 48, 40, bio_labels())
+    assert {m.doc_id for m in metas} == {t["data"]["doc_id"] for t in held}
+    with pytest.raises(ValueError, match="not in the data"):
+        split_by_document(tasks, ["nope"], seed=1)
+
+
+@pytest.mark.parametrize("name", ["default", "bert-base-chinese", "chinese-roberta-wwm-ext", "rbt3"])
+def test_tag_configs_parse(name):
+    cfg = load_config(REPO / "configs" / f"{name}.yaml")
+    assert isinstance(cfg.learning_rate, float) and cfg.stride <= cfg.window
+    expected = {"default": "init:small", "bert-base-chinese": "bert-base-chinese",
+                "chinese-roberta-wwm-ext": "hfl/chinese-roberta-wwm-ext", "rbt3": "hfl/rbt3"}[name]
+    assert cfg.model_name_or_path == expected
+
+
+def test_tag_config_rejects_unknown_keys_and_bad_numbers(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("windw: 10\n")
+    with pytest.raises(ValueError, match="unknown config keys"):
+        load_config(p)
+    p.write_text("learning_rate: fast\n")
+    with pytest.raises(ValueError, match="learning_rate"):
+        load_config(p)
