@@ -1,0 +1,75 @@
+"""Which kind of report this is, and where its sections are.
+
+Both functions work on the raw corpus text and on the normalized text: matching runs on a one-to-one folded
+copy (Kangxi radicals, full-width forms), so offsets stay those of the text given.
+"""
+from __future__ import annotations
+
+import re
+
+from ie.models import Section
+from ie.tables.cells import fold
+
+_GOV2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知|本年处理决定数量")
+_GOV2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|政府集中采购|上一年项目数量")
+_SIX_OTHER = re.compile(r"逾期不补正|逾期不缴费|逾期未按收费")
+
+
+def detect_template(text: str) -> str:
+    """'gov2021', 'gov2019' or 'prose' (SCHEMA.md: the headers of Tables 2 and 3 tell the two national formats apart)."""
+    f = re.sub(r"\s+", "", fold(text))
+    n21 = len(_GOV2021.findall(f)) + (2 if _SIX_OTHER.search(f) else 0)
+    n19 = len(_GOV2019.findall(f))
+    if n21 == 0 and n19 == 0:
+        # A flattened 23-row Table 3 without Table 2 headers is still the 2019 format.
+        if "本年新收政府信息公开申请数量" in f and "结转下年度继续办理" in f:
+            return "gov2019"
+        return "prose"
+    return "gov2021" if n21 >= n19 and n21 > 0 else "gov2019"
+
+
+_ORD = "一二三四五六七八九十"
+_HEADING = re.compile(rf"(?:^|(?<=[\n。\s]))\s*([{_ORD}]{{1,2}})\s*[、.]\s*([^\n]{{0,60}})")
+# Section keys by the words of their heading, most specific first.
+_KEYS = (
+    ("problems", re.compile(r"存在的?主要问题|问题及改进|问题和改进|存在问题|主要问题")),
+    ("other", re.compile(r"其他需要报告")),
+    ("fees", re.compile(r"收费及减免|收取费用|收费情况|收费和减免")),
+    ("review_litigation", re.compile(r"行政复议|行政诉讼|复议、")),
+    ("applications", re.compile(r"依申请|收到和处理|政府信息公开申请")),
+    ("proactive", re.compile(r"主动公开")),
+    ("overview", re.compile(r"总体情况|概述|基本情况|工作情况|工作开展")),
+    ("statistics", re.compile(r"统计表")),
+)
+# Table 3 row labels start like headings (一、本年新收…); they are not sections.
+_NOT_HEADING = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|申请数量")
+
+
+def split_sections(text: str) -> list[Section]:
+    """Top-level sections (一、总体情况 … 六、其他需要报告的事项) in order; text before the first is 'preamble'."""
+    f = fold(text)
+    heads: list[tuple[int, str, str]] = []
+    last_ord = 0
+    for m in _HEADING.finditer(f):
+        ordinal = _ORD.index(m.group(1)[-1]) + 1 if len(m.group(1)) == 1 else 10 + _ORD.index(m.group(1)[-1]) + 1
+        tail = m.group(2)
+        if _NOT_HEADING.search(tail[:20]):
+            continue
+        key = next((k for k, rx in _KEYS if rx.search(tail[:30])), None)
+        if key is None:
+            continue
+        if ordinal <= last_ord:
+            continue
+        # The heading is the line, or in scraped one-line text the words up to the first pause.
+        stop = re.search(r"[。，,:：\n]|\s{1}(?=\S)", tail)
+        heading = (tail[: stop.start()] if stop else tail[:30]).strip()
+        start = m.start(1)
+        heads.append((start, key, f[start:m.start(2)] + heading))
+        last_ord = ordinal
+    sections: list[Section] = []
+    if not heads or heads[0][0] > 0:
+        sections.append(Section("preamble", "", 0, heads[0][0] if heads else len(text)))
+    for i, (start, key, heading) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        sections.append(Section(key, text[start:start + len(heading)], start, end))
+    return sections

@@ -1,0 +1,110 @@
+"""Cell values: folding the text for matching, reading one printed cell into a number.
+
+`fold` maps every character to one character (Kangxi radicals → CJK, full-width → ASCII, （）→ ()), so offsets
+into the folded copy are offsets into the text the caller gave us: matching works on both the raw corpus text
+and the normalized text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+NULL_MARKS = {"/", "-", "—", "--", "——", "－", "–"}
+ZERO_MARKS = {"无", "0"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c.isascii():
+        return c
+    k = unicodedata.normalize("NFKC", c)
+    if len(k) == 1:
+        return k
+    return c
+
+
+def fold(text: str) -> str:
+    """One-to-one character folding used for matching only (never for quotes)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@dataclass
+class Atom:
+    """A run of digits (optional sign, decimals, unit) printed in a table; may hold several lost cells."""
+
+    text: str          # folded text of the atom, e.g. "-18538" or "13724.02万元"
+    start: int         # offsets into the caller's text
+    end: int
+    explicit: bool = False   # the cell was delimited by '|' in the source, so it is never split
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"[^\d.+-]", "", self.text)
+
+    @property
+    def unit(self) -> str | None:
+        if self.text.endswith("万元"):
+            return "万元"
+        if self.text.endswith("元"):
+            return "元"
+        return None
+
+    @property
+    def is_null(self) -> bool:
+        return self.text in NULL_MARKS
+
+
+@dataclass
+class Cell:
+    """One table cell after splitting: its printed text and offsets."""
+
+    text: str
+    start: int
+    end: int
+    unit: str | None = None
+
+    @property
+    def is_null(self) -> bool:
+        return self.text in NULL_MARKS
+
+
+_NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def parse_number(text: str) -> int | float | None:
+    """'+26' → 26, '-11' → -11, '2375.064' → 2375.064, '无' → 0, '/' → None."""
+    t = text.strip()
+    for unit in ("万元", "元", "件", "条", "个", "项"):
+        if t.endswith(unit):
+            t = t[: -len(unit)]
+            break
+    if t in NULL_MARKS or t == "":
+        return None
+    if t in ZERO_MARKS:
+        return 0
+    if not _NUM.match(t):
+        return None
+    if "." in t:
+        return float(t)
+    return int(t)
+
+
+def cell_value(cell: Cell, want_wan: bool = False) -> tuple[int | float | None, str | None]:
+    """The value of a cell and a note when it was converted (元 printed where 万元 is expected)."""
+    v = parse_number(cell.text)
+    if v is None or not want_wan:
+        return v, None
+    if cell.unit == "元":
+        return round(v / 10000, 10), f"printed {cell.text}: converted 元 to 万元"
+    return v, None
+
+
+def valid_part(s: str) -> bool:
+    """A piece of a split digit run: no leading zeros except '0' itself, sign only in front."""
+    body = s.lstrip("+-")
+    if not body or not body[0].isdigit():
+        return False
+    intpart = body.split(".")[0]
+    return not (len(intpart) > 1 and intpart[0] == "0")

@@ -1,0 +1,174 @@
+"""From text to table rows: where the national tables are, and the rows (label, cells) inside them.
+
+Four layouts reach this module: one cell per line (`x |`), pipe rows (`| a | b |`, markdown included),
+pdfplumber rows (`label 1 0 0`, labels broken across lines, numbers alone on a line in the vertical middle of a
+tall cell) and scraped text with the whole table on one line. Lines are physical rows in the two row layouts; in
+the other two ("flow") a row is a run of labels followed by a run of numbers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ie.tables.cells import Atom
+
+# Lines that are not table content: page footers (- 3 -, — 4 —), comparison-tool marks, markdown rules/titles.
+_NOISE = re.compile(
+    r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|\(重复率:[^)]*\)|\|?\s*:?-{3,}.*|#+\s.*|注:.*|\d{4}\s*年(?:报告)?|年报告|第\s*\d+\s*页.*)\s*$"
+)
+# A row-number prefix such as 2. or 1、 in front of a label; it is label text, never a cell value.
+_ORDINAL = re.compile(r"(\d)\s*[.、](?=\s*[\u4e00-\u9fff“\"「])")
+_TOKEN = re.compile(
+    r"(?P<note>\((?:其中|含|包括)[^()]{0,40}\))"
+    r"|(?P<num>[+-]?\d+(?:\.\d+)?(?:万元|元)?)"
+    r"|(?P<null>(?<![^\s|])(?:--|——|—|-|/|－|–|无)(?![^\s|]))"
+    r"|(?P<pipe>\|)"
+    r"|(?P<nl>\n)"
+    r"|(?P<ws>[ \t\u3000]+)"
+    r"|(?P<other>.)",
+    re.S,
+)
+
+
+@dataclass
+class Row:
+    """One table row as printed: its label text (whitespace removed, folded) and its number atoms."""
+
+    label: str
+    label_start: int
+    line: int
+    atoms: list[Atom] = field(default_factory=list)
+
+    @property
+    def has_cells(self) -> bool:
+        return bool(self.atoms)
+
+
+@dataclass
+class Regions:
+    t2: tuple[int, int] | None
+    t3: tuple[int, int] | None
+    t4: tuple[int, int] | None
+
+
+_T2_START = re.compile(r"第二十条\s*第")
+_T3_START = re.compile(r"收到和处理政府信息公开申请|勾稽关系|申请人情况|本年新收政府信息公开申请")
+_T3_FORWARD = re.compile(r"结转下年度")
+_T4_HEAD = re.compile(r"行政复议\s*、\s*行政诉讼情况|政府信息公开行政法?复议")
+_T4_COLS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结")
+_T4_END = re.compile(r"[五六][、.]|存在的?主要问题|存在问题|其他需要报告")
+
+
+def find_regions(folded: str) -> Regions:
+    """Character ranges of Tables 2, 3 and 4 (None where a table is absent)."""
+    m2 = _T2_START.search(folded)
+    t2_start = m2.start() if m2 else None
+    m3 = _T3_START.search(folded, t2_start or 0)
+    t3_start = m3.start() if m3 else None
+    t2 = (t2_start, t3_start if t3_start is not None else min(len(folded), t2_start + 3000)) if t2_start is not None else None
+    t3 = t4 = None
+    if t3_start is not None:
+        mf = _T3_FORWARD.search(folded, t3_start)
+        after = mf.end() if mf else t3_start
+        cands = [m.start() for m in (_T4_HEAD.search(folded, t3_start), _T4_COLS.search(folded, after)) if m]
+        t4_start = min(cands) if cands else None
+        t3 = (t3_start, t4_start if t4_start is not None else min(len(folded), t3_start + 6000))
+        if t4_start is not None:
+            me = _T4_END.search(folded, t4_start + 12)
+            t4_end = me.start() if me else len(folded)
+            t4 = (t4_start, min(t4_end, t4_start + 2500))
+    return Regions(t2, t3, t4)
+
+
+def _lines(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    while pos < end:
+        nl = folded.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def is_flow(folded: str, start: int, end: int) -> bool:
+    """One cell per line, or the whole table on very few long lines: newlines do not end rows."""
+    lines = [folded[a:b].strip() for a, b in _lines(folded, start, end)]
+    lines = [l for l in lines if l]
+    if not lines:
+        return False
+    single = sum(1 for l in lines if l.endswith("|") and not l.startswith("|"))
+    single += sum(1 for l in lines if set(l) == {"|"})
+    if single >= 0.5 * len(lines):
+        return True
+    return any(len(l) > 300 for l in lines)
+
+
+def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> list[Row]:
+    """Rows (label + number atoms) of the table in folded[start:end]."""
+    if flow is None:
+        flow = is_flow(folded, start, end)
+    # Ordinal digits (the 2 of "2.其他法律…") become label characters before numbers are read.
+    work = list(folded[start:end])
+    for m in _ORDINAL.finditer(folded, start, end):
+        for i in range(m.start(), m.end()):
+            work[i - start] = "§"
+    seg = "".join(work)
+
+    rows: list[Row] = []
+    cur: Row | None = None
+    label_parts: list[str] = []
+    line_no = 0
+    noise_spans = [
+        (a, b) for a, b in _lines(folded, start, end) if _NOISE.match(folded[a:b])
+    ]
+
+    def in_noise(pos: int) -> bool:
+        return any(a <= pos < b for a, b in noise_spans)
+
+    def close():
+        nonlocal cur, label_parts
+        if cur is not None:
+            cur.label = "".join(label_parts)
+            if cur.label or cur.atoms:
+                rows.append(cur)
+        cur, label_parts = None, []
+
+    prev_sep = True   # the previous meaningful token was a separator ('|', newline, start)
+    for m in _TOKEN.finditer(seg):
+        kind = m.lastgroup
+        pos = start + m.start()
+        if kind == "nl":
+            line_no += 1
+            if not flow:
+                close()
+            prev_sep = True
+            continue
+        if in_noise(pos) or kind == "note":
+            continue
+        if kind == "pipe":
+            prev_sep = True
+            continue
+        if kind == "ws":
+            continue
+        if kind in ("num", "null"):
+            if cur is None:
+                cur = Row("", pos, line_no)
+            text = folded[pos:start + m.end()]
+            nxt = seg[m.end():m.end() + 1] if m.end() < len(seg) else "\n"
+            rest = seg[m.end():]
+            follow = rest.lstrip(" \t")[:1] or "\n"
+            explicit = prev_sep and follow in "|\n" and ("|" in seg)
+            cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
+            prev_sep = False
+            del nxt
+            continue
+        # label character
+        if cur is not None and cur.atoms:
+            close()
+        if cur is None:
+            cur = Row("", pos, line_no)
+        ch = folded[pos]
+        label_parts.append(ch)
+        prev_sep = False
+    close()
+    return rows

@@ -1,0 +1,101 @@
+"""Which printed row is which table row: by its label, and for rows printed without a usable label by the
+labelled rows around them.
+
+A row whose label names a table row is an anchor. A row of numbers without a recognisable label (pdfplumber
+prints a number row in the vertical middle of a tall cell, away from its label) can only be one of the table
+rows between the anchors before and after it; it is placed when the rows of that gap and the unlabelled number
+rows in it are as many, or when a label printed next to it names exactly one row of the gap. A missing row
+therefore never shifts the others.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ie.models import Issue
+from ie.tables.layout import Row
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    pattern: re.Pattern
+    subtotal: bool = False    # a group row (小计): only where the report prints it with numbers
+
+
+@dataclass
+class Placed:
+    row: Row
+    confidence: float
+    how: str
+
+
+def spec(key: str, pattern: str, subtotal: bool = False) -> RowSpec:
+    return RowSpec(key, re.compile(pattern), subtotal)
+
+
+def match_label(label: str, specs: list[RowSpec]) -> int | None:
+    """Index of the spec whose pattern matches last in the label (the words nearest the numbers win)."""
+    best, best_end = None, -1
+    for i, s in enumerate(specs):
+        for m in s.pattern.finditer(label):
+            if m.end() > best_end or (m.end() == best_end and best is not None and s.subtotal is False
+                                        and specs[best].subtotal):
+                best, best_end = i, m.end()
+    return best
+
+
+def place_rows(rows: list[Row], specs: list[RowSpec], table: str) -> tuple[dict[str, Placed], list[Issue]]:
+    issues: list[Issue] = []
+    placed: dict[str, Placed] = {}
+    anchor_at: dict[int, int] = {}        # position in rows -> spec index
+    label_only: dict[int, int] = {}       # position in rows -> spec index (labels without numbers)
+    orphans: list[int] = []
+    for pos, r in enumerate(rows):
+        idx = match_label(r.label, specs) if r.label else None
+        if not r.has_cells:
+            if idx is not None:
+                label_only[pos] = idx
+            continue
+        if idx is None:
+            orphans.append(pos)
+            continue
+        key = specs[idx].key
+        if key in placed:
+            issues.append(Issue("table_row_duplicate", "info",
+                                f"{table}: row {key} printed again ({r.label[:20]}); the first one is used"))
+            continue
+        placed[key] = Placed(r, 1.0, "label")
+        anchor_at[pos] = idx
+
+    # Group the unlabelled number rows by the anchors around them.
+    anchors = sorted(anchor_at)
+    gaps: dict[tuple[int, int], list[int]] = {}
+    for pos in orphans:
+        before = [a for a in anchors if a < pos]
+        after = [a for a in anchors if a > pos]
+        lo = anchor_at[before[-1]] if before else -1
+        hi = anchor_at[after[0]] if after else len(specs)
+        gaps.setdefault((lo, hi), []).append(pos)
+    for (lo, hi), poss in gaps.items():
+        # Subtotal rows are never guessed: a report prints them with their own label.
+        free = [i for i in range(lo + 1, hi) if specs[i].key not in placed and not specs[i].subtotal]
+        if free and len(free) == len(poss):
+            for i, pos in zip(free, poss):
+                placed[specs[i].key] = Placed(rows[pos], 0.9, "gap")
+            continue
+        left = []
+        for pos in poss:
+            near = {label_only[p] for p in label_only if abs(p - pos) <= 1 and label_only[p] in free}
+            near = {i for i in near if specs[i].key not in placed}
+            if len(near) == 1:
+                i = near.pop()
+                placed[specs[i].key] = Placed(rows[pos], 0.8, "near-label")
+            else:
+                left.append(pos)
+        for pos in left:
+            r = rows[pos]
+            issues.append(Issue("table_row_unplaced", "warning",
+                                f"{table}: a row of numbers ({' '.join(a.text for a in r.atoms)[:40]}) has no label "
+                                f"that places it; its cells are not used"))
+    return placed, issues

@@ -1,0 +1,91 @@
+"""Lost cell boundaries: every way to cut printed digit runs into the cells a row needs.
+
+`本年新收…15130000154` holds seven cells; the candidates are all cuttings into seven valid numbers (no leading
+zero except "0" itself, a sign only in front, decimals and unit stay on the last piece). The table modules keep
+the candidates that satisfy the table identities and take a cutting only when a single one is left.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+from ie.tables.cells import Atom, Cell, valid_part
+
+MAX_CANDIDATES = 50000
+
+
+def _pieces(atom: Atom, k: int) -> list[list[Cell]]:
+    """All ways to cut one atom into k cells."""
+    t = atom.text
+    unit = atom.unit or ""
+    body = t[: len(t) - len(unit)] if unit else t
+    if k == 1:
+        return [[Cell(t, atom.start, atom.end, atom.unit)]] if (atom.is_null or valid_part(body)) else []
+    if atom.explicit or atom.is_null:
+        return []
+    sign = body[0] if body[:1] in ("+", "-") else ""
+    digits = body[len(sign):]
+    intpart, dot, dec = digits.partition(".")
+    if len(intpart) < k:
+        return []
+    out = []
+    for cuts in combinations(range(1, len(intpart)), k - 1):
+        bounds = (0,) + cuts + (len(intpart),)
+        parts, ok = [], True
+        for i in range(k):
+            a, b = bounds[i], bounds[i + 1]
+            s = len(sign) + a if i else 0
+            e = len(sign) + b
+            text = body[s:e]
+            if i == k - 1:
+                e = len(t)
+                text = t[s:e]
+            if not valid_part(text.removesuffix(unit) if unit else text):
+                ok = False
+                break
+            parts.append(Cell(text, atom.start + s, atom.start + e, atom.unit if i == k - 1 else None))
+        if ok:
+            out.append(parts)
+    return out
+
+
+def _counts(atoms: list[Atom], n: int):
+    """Ways to give each atom a number of cells (>= 1) adding up to n."""
+    caps = []
+    for a in atoms:
+        if a.explicit or a.is_null:
+            caps.append(1)
+        else:
+            body = a.text[: len(a.text) - len(a.unit or "")].lstrip("+-").partition(".")[0]
+            caps.append(max(1, len(body)))
+
+    def rec(i, left):
+        if i == len(atoms):
+            if left == 0:
+                yield ()
+            return
+        rest_min = len(atoms) - i - 1
+        for k in range(1, min(caps[i], left - rest_min) + 1):
+            for tail in rec(i + 1, left - k):
+                yield (k,) + tail
+
+    yield from rec(0, n)
+
+
+def candidate_splits(atoms: list[Atom], n: int) -> list[list[Cell]]:
+    """Every cutting of `atoms` into exactly n cells (the printed cells themselves when they already are n)."""
+    if len(atoms) == n:
+        return [[Cell(a.text, a.start, a.end, a.unit) for a in atoms]]
+    if len(atoms) > n:
+        return []
+    out: list[list[Cell]] = []
+    for counts in _counts(atoms, n):
+        partial: list[list[Cell]] = [[]]
+        for a, k in zip(atoms, counts):
+            opts = _pieces(a, k)
+            partial = [p + o for p in partial for o in opts]
+            if not partial:
+                break
+        out.extend(partial)
+        if len(out) > MAX_CANDIDATES:
+            break
+    return out
