@@ -1,0 +1,152 @@
+"""map_report on small hand-built texts with hand-built entities, plus corpus texts with the rule spans."""
+import json
+
+import jsonschema
+import pytest
+
+from ie.map import MODEL_THRESHOLD, choose_entities, find_period, find_title, map_report
+from ie.models import Entity
+from ie.paths import GOLD_DIR, corpus_dir, schema_dir
+
+
+def ent(text, sub, label, source="rule", score=None, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(sub, start + 1)
+    return Entity(label, start, start + len(sub), sub, score, source)
+
+
+PROSE = ("重庆市某某县2018年政府信息公开工作年度报告\n"
+         "所列数据统计期限自2018年1月1日起至2018年12月31日止。\n"
+         "全年,县政府收到政府信息公开申请8件,属于已主动公开范围数8件。\n"
+         "对依申请提供政府信息暂未收取检索、复印、邮寄等费用。\n"
+         "全年,县政府受理有关政府信息公开行政复议案件7件,诉讼案件无。\n"
+         "印发《关于做好政务公开工作的通知》(某府办发﹝2018﹞047号)。再次引用某府办发〔2018〕47号。\n"
+         "某某县人民政府\n2019年1月20日\n")
+
+
+def prose_entities(text):
+    return [ent(text, "8件", "COUNT"), ent(text, "8件", "COUNT", nth=1), ent(text, "7件", "COUNT"),
+            ent(text, "《关于做好政务公开工作的通知》", "DOC_TITLE"), ent(text, "某府办发﹝2018﹞047号", "DOC_NO"),
+            ent(text, "某府办发〔2018〕47号", "DOC_NO"), ent(text, "2018年1月1日", "DATE"),
+            ent(text, "2019年1月20日", "DATE")]
+
+
+def test_map_prose_fields_by_cue_and_zero_phrases():
+    r = map_report(PROSE, prose_entities(PROSE), "prose")
+    assert r.prose == {"applications_received": 8, "reviews": 7, "lawsuits": 0, "fees_yuan": 0}
+    ev = r.evidence["prose.lawsuits"]
+    assert ev.method == "rule" and ev.quote == PROSE[ev.start:ev.end] and "诉讼案件无" in ev.quote
+    assert r.evidence["prose.applications_received"].quote == "8件"
+
+
+def test_map_meta_title_issuer_period_signature():
+    r = map_report(PROSE, prose_entities(PROSE), "prose")
+    assert r.meta == {"title": "重庆市某某县2018年政府信息公开工作年度报告", "issuer": "重庆市某某县人民政府",
+                      "year": 2018, "period_start": "2018-01-01", "period_end": "2018-12-31",
+                      "published_on": "2019-01-20", "template": "prose"}
+    for path, ev in r.evidence.items():
+        assert PROSE[ev.start:ev.end] == ev.quote, path
+
+
+def test_map_documents_dedup_by_normalized_number_with_title():
+    r = map_report(PROSE, prose_entities(PROSE), "prose")
+    assert [(d["doc_no"], d["title"]) for d in r.documents] == [("某府办发〔2018〕47号", "关于做好政务公开工作的通知")]
+    assert PROSE[r.documents[0]["start"]:r.documents[0]["end"]] == "某府办发﹝2018﹞047号"
+
+
+def test_map_dates_normalized():
+    r = map_report(PROSE, prose_entities(PROSE), "prose")
+    assert [(d["text"], d["value"]) for d in r.dates] == [("2018年1月1日", "2018-01-01"), ("2019年1月20日", "2019-01-20")]
+
+
+def test_map_model_entity_preferred_and_method_model():
+    text = "2020年全区共受理政府信息公开申请21件。"
+    model = Entity("COUNT", text.index("21件"), text.index("21件") + 3, "21件", 0.93, "model")
+    rule = Entity("COUNT", text.index("21件"), text.index("21件") + 3, "21件", None, "rule")
+    r = map_report(text, [model, rule], "gov2019")
+    ev = r.evidence["prose.applications_received"]
+    assert r.prose["applications_received"] == 21 and ev.method == "model" and ev.confidence == pytest.approx(0.93)
+
+
+def test_map_unsure_model_entity_yields_to_rule():
+    text = "2020年全区共受理政府信息公开申请21件。"
+    s = text.index("21件")
+    unsure = Entity("COUNT", s, s + 2, "21", MODEL_THRESHOLD / 2, "model")
+    rule = Entity("COUNT", s, s + 3, "21件", None, "rule")
+    chosen = choose_entities(text, [unsure, rule])
+    assert [(e.text, e.source) for e in chosen] == [("21件", "rule")]
+    assert map_report(text, [unsure, rule], "gov2019").evidence["prose.applications_received"].method == "rule"
+
+
+def test_map_channel_count_is_not_the_total():
+    text = ("全年通过县政府网站主动发布政府信息4022条,利用政务微博发布信息4805条。"
+            "其中,各乡镇主动公开政府信息534条。")
+    ents = [ent(text, "4022条", "COUNT"), ent(text, "4805条", "COUNT"), ent(text, "534条", "COUNT")]
+    assert "proactive_total" not in map_report(text, ents, "prose").prose
+
+
+def test_map_yearly_total_and_approximate():
+    text = "2023年，全市共向社会主动\n公开政府信息18万余条。"
+    r = map_report(text, [ent(text, "18万余条", "COUNT")], "gov2021")
+    assert r.prose["proactive_total"] == 180000
+    assert r.evidence["prose.proactive_total"].approximate is True
+
+
+def test_map_money_fee():
+    text = "2024年，市政府全年收取政府信息公开信息处理费 3940 元。"
+    r = map_report(text, [ent(text, "3940 元", "MONEY")], "gov2021")
+    assert r.prose == {"fees_yuan": 3940}
+
+
+def test_map_later_different_statement_is_an_info_issue():
+    text = "全年主动公开信息7215条。另据统计，全年主动公开信息7225条。"
+    ents = [ent(text, "7215条", "COUNT"), ent(text, "7225条", "COUNT")]
+    r = map_report(text, ents, "prose")
+    assert r.prose["proactive_total"] == 7215
+    assert [i.code for i in r.issues] == ["prose_other_statements"]
+
+
+def test_map_title_over_two_pdf_lines_and_page_field():
+    assert find_title("洪泽区人民政府\n2023 年政府信息公开工作年度报告\n本报告…")[0] == "洪泽区人民政府2023年政府信息公开工作年度报告"
+    page = "标题: 某区2020年度政府信息公开工作年度报告\n发布时间: 2021-03-05\n==== 正文 ====\n某区2020年政府信息公开工作年度报告 根据《条例》"
+    assert find_title(page)[0] == "某区2020年政府信息公开工作年度报告"
+
+
+def test_map_period_with_year_printed_once_and_end_only():
+    assert find_period("统计期限为 2025 年 1 月 1 日至 12 月 31 日。")[:2] == ("2025-01-01", "2025-12-31")
+    assert find_period("所列数据截止日期为2019年12月31日,电子版")[:2] == (None, "2019-12-31")
+
+
+def _validator():
+    schema = json.loads((schema_dir() / "report.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_map_output_is_schema_valid():
+    r = map_report(PROSE, prose_entities(PROSE), "prose")
+    report = {"schema_version": "1", "source": {"path": "x.txt", "sha256": "0" * 64, "format": "txt"},
+              "meta": r.meta, "prose": r.prose, "documents": r.documents, "dates": r.dates,
+              "entities": r.entities, "evidence": {k: v.to_json() for k, v in r.evidence.items()},
+              "issues": [i.to_json() for i in r.issues]}
+    if not (schema_dir() / "report.schema.json").exists():
+        pytest.skip("schema not found beside the checkout")
+    errors = list(_validator().iter_errors(report))
+    assert not errors, errors[0].message
+
+
+@pytest.mark.parametrize("stem", ["fengdu_2018", "pingtan_2012", "pingtan_2022", "huaian_2024", "zhuzhou_2018"])
+def test_map_corpus_prose_matches_gold(stem):
+    path = corpus_dir() / f"{stem}.txt"
+    gold_path = GOLD_DIR / "fields" / f"{stem}.json"
+    if not path.exists() or not gold_path.exists():
+        pytest.skip("corpus or gold not available")
+    from ie.normalize import normalize
+    from ie.rules import find_entities
+    text = normalize(path.read_text(encoding="utf-8")).text
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    r = map_report(text, find_entities(text), gold["meta"]["template"])
+    assert r.prose == gold["prose"]
+    assert [d["doc_no"] for d in r.documents] == [d["doc_no"] for d in gold["documents"]]
+    for k in ("year", "period_start", "period_end", "published_on"):
+        assert r.meta[k] == gold["meta"][k], k
