@@ -149,11 +149,15 @@ def test_normalize_offsets_trace_back_to_source():
     assert raw[a:norm.offsets[s + 3] + 1] == "3119"
 
 
-def _corpus_texts():
+def _corpus_texts(pdfs: bool = False):
     d = corpus_dir()
     if not d.is_dir():
         pytest.skip(f"corpus not found at {d}")
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))}
+    if pdfs:
+        from ie.read import read_document
+        texts.update({p.name: read_document(p).text for p in sorted((d / "orig").glob("*.pdf"))})
+    return texts
 
 
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
@@ -164,7 +168,9 @@ FOOTER = re.compile(r"^\s*[-—–]\s*\d+\s*[-—–]\s*$", re.M)
 def test_normalize_corpus_is_clean_simplified_text():
     import opencc
     cc = opencc.OpenCC("t2s")
-    for name, raw in _corpus_texts().items():
+    texts = _corpus_texts(pdfs=True)
+    assert len(texts) >= 18
+    for name, raw in texts.items():
         t = N.normalize(raw).text
         assert not KANGXI.search(t), name
         assert not GLOSS.search(t), name
@@ -178,7 +184,7 @@ def test_normalize_corpus_is_clean_simplified_text():
 
 def test_normalize_corpus_offsets_property():
     rng = random.Random(7)
-    for name, raw in _corpus_texts().items():
+    for name, raw in _corpus_texts(pdfs=True).items():
         norm = N.normalize(raw)
         offs, t = norm.offsets, norm.text
         assert len(offs) == len(t) + 1 and offs[-1] == len(raw)

@@ -53,6 +53,14 @@ def test_read_short_gb18030_is_not_utf16(tmp_path):
     assert doc.text == text
 
 
+def test_read_prefers_gbk_when_big5_also_decodes(tmp_path):
+    # these GBK bytes are valid Big5 too (淉葬陓洘鼠羲): the common-character score decides
+    doc = read_document(write(tmp_path, "g.txt", "政府信息公开".encode("gbk")))
+    assert doc.text == "政府信息公开" and doc.encoding == "gb18030"
+    doc = read_document(write(tmp_path, "b.txt", "政府資訊公開".encode("big5")))
+    assert doc.text == "政府資訊公開" and doc.encoding == "big5"
+
+
 def test_read_keeps_crlf_for_normalize(tmp_path):
     doc = read_document(write(tmp_path, "c.txt", "第一行\r\n第二行\r\n".encode("utf-8")))
     assert doc.text == "第一行\r\n第二行\r\n"
