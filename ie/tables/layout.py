@@ -17,7 +17,7 @@ _NOISE = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|\(重复率:[^)]*\)|\|?\s*:?-{3,}.*|#+\s.*|注:.*|\d{4}\s*年(?:报告)?|年报告|第\s*\d+\s*页.*)\s*$"
 )
 # A row-number prefix such as 2. or 1、 in front of a label; it is label text, never a cell value.
-_ORDINAL = re.compile(r"(\d)\s*[.、](?=\s*[\u4e00-\u9fff“\"「])")
+_ORDINAL = re.compile(r"(\d)[ \t]*[.、](?=[ \t]*[\u4e00-\u9fff“\"「])")
 _TOKEN = re.compile(
     r"(?P<note>\((?:其中|含|包括)[^()]{0,40}\))"
     r"|(?P<num>[+-]?\d+(?:\.\d+)?(?:万元|元)?)"

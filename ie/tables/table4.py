@@ -41,7 +41,7 @@ def _pick_rows(folded: str, region: tuple[int, int], rows: list[Row]) -> tuple[l
         return [r for r in rows if start <= r.label_start < stop or any(start <= a.start < stop for a in r.atoms)], \
             "rows after this report's year mark"
     first = marks[0][0]
-    return [r for r in rows if r.atoms and r.atoms[0].start < first], "rows before another report's year mark"
+    return [r for r in rows if r.label_start < first], "rows before another report's year mark"
 
 
 def extract_table4(text: str, folded: str, region: tuple[int, int]):

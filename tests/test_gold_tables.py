@@ -1,0 +1,97 @@
+"""Every table cell of the hand-made gold (gold/tables/<stem>.json) is extracted exactly from the corpus text
+(and from the original PDF where one exists), or is null with an issue naming it; no cell is wrong."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from ie.models import ReadError
+from ie.normalize import normalize
+from ie.paths import GOLD_DIR, corpus_dir
+from ie.read import read_document
+from ie.segment import detect_template
+from ie.tables import extract_tables
+
+SECTIONS = ("proactive", "applications", "review_litigation")
+
+
+def _gold_files():
+    return sorted((GOLD_DIR / "tables").glob("*.json"))
+
+
+def _leaves(d: dict, prefix: str):
+    for k, v in d.items():
+        path = f"{prefix}.{k}"
+        if isinstance(v, dict):
+            yield from _leaves(v, path)
+        else:
+            yield path, v
+
+
+def _get(values: dict, path: str):
+    cur = values
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def _sources(stem: str):
+    txt = corpus_dir() / f"{stem}.txt"
+    out = [txt] if txt.exists() else []
+    pdf = corpus_dir() / "orig" / f"{stem}.pdf"
+    if pdf.exists():
+        out.append(pdf)
+    return out
+
+
+def _cases():
+    cases = []
+    for g in _gold_files():
+        for src in _sources(g.stem):
+            cases.append(pytest.param(g, src, id=f"{g.stem}-{src.suffix[1:]}"))
+    return cases
+
+
+@pytest.mark.parametrize("gold_path,source", _cases())
+def test_gold_tables_every_cell(gold_path, source):
+    if not corpus_dir().exists():
+        pytest.skip("corpus not available")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    try:
+        doc = read_document(source)
+    except ReadError as exc:
+        pytest.skip(f"reader cannot read {source.name} yet: {exc}")
+    text = normalize(doc.text).text
+    assert detect_template(text) == gold["template"]
+    t0 = time.perf_counter()
+    res = extract_tables(text, gold["template"])
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 0.5, f"table extraction took {elapsed * 1000:.0f} ms"
+    ambiguous = set(gold.get("ambiguous") or [])
+    named = {f for i in res.issues for f in i.fields}
+    wrong, unexplained = [], []
+    gold_paths = set()
+    for sec in SECTIONS:
+        for path, want in _leaves(gold.get(sec) or {}, sec):
+            gold_paths.add(path)
+            got = _get(res.values, path)
+            if got is None and want is not None:
+                if path not in ambiguous and path not in named:
+                    unexplained.append(path)
+                continue
+            if want is None and got is None:
+                continue
+            if want is None or got is None or abs(got - want) > 1e-6:
+                wrong.append(f"{path}: got {got}, gold {want}")
+    for sec in SECTIONS:
+        for path, got in _leaves(res.values.get(sec) or {}, sec):
+            if got is not None and path not in gold_paths:
+                wrong.append(f"{path}: got {got}, gold has no such cell")
+    assert not wrong, "wrong cells:\n" + "\n".join(wrong)
+    assert not unexplained, "null cells with no issue naming them:\n" + "\n".join(unexplained)
+    for path, ev in res.evidence.items():
+        assert text[ev.start:ev.end] == ev.quote, path
