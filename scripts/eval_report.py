@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ie.evaluate import EvaluateError, evaluate, load_gold, predict_by_extracting, totals
-from ie.paths import GOLD_DIR, corpus_dir
+from ie.paths import DEFAULT_MODEL_DIR, GOLD_DIR, corpus_dir
 
 
 def _pct(x):
@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    print(f"Gold: {len(gold)} reports ({args.gold}); corpus: {corpus}\n")
+    print(f"Gold: {len(gold)} reports ({args.gold}); corpus: {corpus}")
+    model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
+    if args.model is None and not (model_dir / "config.json").exists():
+        print(f"note: no model at {model_dir}; 'model + rules' ran with the rules alone")
+    print()
     print("| mode | meta | table cells | prose | prose precision | documents P / R / F1 |")
     print("|---|---|---|---|---|---|")
     for mode, t in rows.items():
