@@ -18,6 +18,9 @@ PROSE_VS_TABLE: dict[str, tuple[str, ...]] = {
     "lawsuits": ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
 }
 
+# some reports state 收到 as new + carried over from last year: that sum agrees with the table too
+_ALSO_ACCEPTED = {"applications_received": "applications.carried_over.total"}
+
 # rows of a provincial 统计表 (指标名称 | 计量单位 | 本年度 | 历年累计) in prose-era reports
 _STAT_ROWS: dict[str, re.Pattern] = {
     "proactive_total": re.compile(r"主动公开(?:政府)?(?:信息|文件)(?:总?数|条数)"),
@@ -55,6 +58,9 @@ def prose_vs_tables(tables: TableResult | None, mapped: MapResult) -> list[Issue
         if said is None or any(c is None for c in cells):
             continue
         total = sum(cells)
+        alt = _ALSO_ACCEPTED.get(fld)
+        if alt and _get(tables.values, alt) is not None and said == total + _get(tables.values, alt):
+            continue  # the text counted 新收 + 上年结转 together
         if said != total:
             where = ", ".join(f"{p} at {_where(tables.evidence.get(p))}" for p in paths)
             issues.append(Issue(

@@ -79,3 +79,10 @@ def test_merge_prose_vs_stat_table_issue():
     issues = merge(None, m, STAT)
     assert [i.code for i in issues] == ["prose_stat_table_mismatch"]
     assert "1913" in issues[0].message and "739" in issues[0].message
+
+
+def test_merge_applications_may_include_carried_over():
+    t = tables(apps_total=8)
+    t.values["applications"]["carried_over"] = {"total": 2}
+    assert merge(t, mapped({"applications_received": 10}), "") == []
+    assert [i.code for i in merge(t, mapped({"applications_received": 11}), "")] == ["prose_table_mismatch"]
