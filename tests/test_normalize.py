@@ -119,8 +119,13 @@ def test_normalize_strips_scraper_header_keeps_meta():
 
 
 def test_normalize_keeps_prose_mentioning_wechat():
-    text = "利用政务微信、微博发布信息\n关闭了3个网站\n"
+    text = "利用政务微信、微博发布信息\n关闭了3个网站\n关闭 3个低效网站\n微信 公众号运营情况\n"
     assert run(N.strip_chrome, text)[0] == text
+
+
+def test_normalize_strips_share_and_neighbour_links():
+    text = "正文\n分享到：微信 微博\n上一篇：2019年政府信息公开工作年度报告\n扫一扫在手机打开当前页\n"
+    assert run(N.strip_chrome, text)[0].strip() == ""
 
 
 # ------------------------------------------------------------------------------------------------- step 8
