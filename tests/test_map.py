@@ -150,3 +150,18 @@ def test_map_corpus_prose_matches_gold(stem):
     assert [d["doc_no"] for d in r.documents] == [d["doc_no"] for d in gold["documents"]]
     for k in ("year", "period_start", "period_end", "published_on"):
         assert r.meta[k] == gold["meta"][k], k
+
+
+@pytest.mark.parametrize("text,prose", [
+    ("全年共受理政府信息公开申请二十三件。", {"applications_received": 23}),
+    ("本年度共收到政府信息公开申请156件，其中当面申请12件。", {"applications_received": 156}),
+    ("全年共主动公开政府信息12,345条。", {"proactive_total": 12345}),
+    ("全年因政府信息公开被申请行政复议2件、提起行政诉讼1件。", {"reviews": 2, "lawsuits": 1}),
+    ("全年没有发生因政府信息公开申请行政复议和提起行政诉讼的情况。", {"reviews": 0, "lawsuits": 0}),
+    ("未发生因政府信息公开被举报、投诉的情况。", {"complaints": 0}),
+    ("依申请公开收取检索、复制费用共计120元。", {"fees_yuan": 120}),
+    ("2019年全县共受理政府信息公开申请35件（其中当面申请20件，网上申请15件）。", {"applications_received": 35}),
+    ("全年未发生因依申请公开被行政复议纠错的情况。", {}),   # no correction ≠ no review
+])
+def test_map_prose_wording_variants_with_rule_spans(text, prose):
+    assert map_report(text, [], "prose").prose == prose   # no spans passed: the rules fill in
