@@ -53,7 +53,7 @@ class Atom:
 
     @property
     def is_null(self) -> bool:
-        return self.text in NULL_MARKS
+        return self.text in NULL_MARKS or self.text == ""
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Cell:
 
     @property
     def is_null(self) -> bool:
-        return self.text in NULL_MARKS
+        return self.text in NULL_MARKS or self.text == ""
 
 
 _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

@@ -125,8 +125,12 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
     def in_noise(pos: int) -> bool:
         return any(a <= pos < b for a, b in noise_spans)
 
+    pending: list[Atom] = []
+    prev_pipe, last_pipe = False, start
+
     def close():
         nonlocal cur, label_parts
+        pending.clear()
         if cur is not None:
             cur.label = "".join(label_parts)
             if cur.label or cur.atoms:
@@ -139,6 +143,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         pos = start + m.start()
         if kind == "nl":
             line_no += 1
+            prev_pipe = False
             if not flow:
                 close()
             prev_sep = True
@@ -146,10 +151,15 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if in_noise(pos) or kind == "note":
             continue
         if kind == "pipe":
-            prev_sep = True
+            # In pipe rows an empty cell between two numbers is a blank (null) cell; blanks at the row's end are
+            # padding from merged headers and are dropped when the row closes.
+            if not flow and prev_pipe and cur is not None and cur.atoms:
+                pending.append(Atom("", last_pipe + 1, last_pipe + 1, explicit=True))
+            prev_sep, prev_pipe, last_pipe = True, True, pos
             continue
         if kind == "ws":
             continue
+        prev_pipe = False
         if kind in ("num", "null"):
             if cur is None:
                 cur = Row("", pos, line_no)
@@ -158,11 +168,14 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             rest = seg[m.end():]
             follow = rest.lstrip(" \t")[:1] or "\n"
             explicit = prev_sep and follow in "|\n" and ("|" in seg)
+            cur.atoms.extend(pending)
+            pending.clear()
             cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
             prev_sep = False
             del nxt
             continue
         # label character
+        pending.clear()
         if cur is not None and cur.atoms:
             close()
         if cur is None:

@@ -72,8 +72,9 @@ def extract_table2(text: str, folded: str, region: tuple[int, int], template: st
             v, note = cell_value(cell, want_wan=c == "amount_wan")
             values[key][c] = v
             conf = p.confidence * (1.0 if len(cands) == 1 and len(p.row.atoms) == len(cols) else 0.9)
-            evidence[f"proactive.{key}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
-                                                       round(conf, 3), note=note)
+            if cell.end > cell.start:   # a blank cell has nothing to quote
+                evidence[f"proactive.{key}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
+                                                           round(conf, 3), note=note)
         if amb:
             issues.append(Issue("table_split_ambiguous", "warning",
                                 f"表二: 行「{ROW_LABELS[key]}」 digits run together ({''.join(a.text for a in p.row.atoms)}) "

@@ -123,8 +123,9 @@ def extract_table3(text: str, folded: str, region: tuple[int, int], template: st
             v, note = cell_value(cell)
             row_vals[c] = v
             conf = p.confidence * (1.0 if len(cands[key]) == 1 else 0.9)
-            evidence[f"applications.{key}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
-                                                          round(conf, 3), note=note)
+            if cell.end > cell.start:   # a blank cell has nothing to quote
+                evidence[f"applications.{key}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
+                                                              round(conf, 3), note=note)
         values[key] = row_vals
     for key, col_idx in unresolved.items():
         fields = [f"applications.{key}.{cols[i]}" for i in col_idx]

@@ -97,6 +97,7 @@ def extract_table4(text: str, folded: str, region: tuple[int, int]):
     for (b, c), cell in zip(slots, cells):
         v, note = cell_value(cell)
         values.setdefault(b, {})[c] = v
-        evidence[f"review_litigation.{b}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
-                                                         conf, note=note)
+        if cell.end > cell.start:   # a blank cell has nothing to quote
+            evidence[f"review_litigation.{b}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
+                                                             conf, note=note)
     return values, evidence, issues
