@@ -29,11 +29,15 @@ def detect_template(text: str) -> str:
 
 
 _ORD = "一二三四五六七八九十"
-_HEADING = re.compile(rf"(?:^|(?<=[\n。\s]))\s*([{_ORD}]{{1,2}})\s*[、.]\s*([^\n]{{0,60}})")
+_STANDARD = "总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政(?:法)?复议|存在的主要问题|其他需要报告"
+# A heading starts a line or follows a pause; a standard 2019/2021 heading is also found glued to a table.
+_HEADING = re.compile(
+    rf"(?:(?:^|(?<=[\n。\s]))\s*([{_ORD}]{{1,2}})\s*[、.]\s*|([{_ORD}])、(?=(?:{_STANDARD})))(?=([^\n]{{0,60}}))")
+_TAIL_STOP = re.compile(rf"[。；;]|[{_ORD}]、")
 # Section keys by the words of their heading, most specific first.
 _KEYS = (
     ("problems", re.compile(r"存在的?主要问题|问题及改进|问题和改进|存在问题|主要问题")),
-    ("other", re.compile(r"其他需要报告")),
+    ("other", re.compile(r"其他需要报告|其他.{0,4}报告")),
     ("fees", re.compile(r"收费及减免|收取费用|收费情况|收费和减免")),
     ("review_litigation", re.compile(r"行政复议|行政诉讼|复议、")),
     ("applications", re.compile(r"依申请|收到和处理|政府信息公开申请")),
@@ -51,8 +55,11 @@ def split_sections(text: str) -> list[Section]:
     heads: list[tuple[int, str, str]] = []
     last_ord = 0
     for m in _HEADING.finditer(f):
-        ordinal = _ORD.index(m.group(1)[-1]) + 1 if len(m.group(1)) == 1 else 10 + _ORD.index(m.group(1)[-1]) + 1
-        tail = m.group(2)
+        num = m.group(1) or m.group(2)
+        ordinal = _ORD.index(num[-1]) + 1 if len(num) == 1 else 10 + _ORD.index(num[-1]) + 1
+        tail = m.group(3)
+        cut = _TAIL_STOP.search(tail)
+        tail = tail[: cut.start()] if cut else tail
         if _NOT_HEADING.search(tail[:20]):
             continue
         key = next((k for k, rx in _KEYS if rx.search(tail[:30])), None)
@@ -61,10 +68,14 @@ def split_sections(text: str) -> list[Section]:
         if ordinal <= last_ord:
             continue
         # The heading is the line, or in scraped one-line text the words up to the first pause.
+        end_word = re.search(r"情况|事项|措施|概述|建议", tail[:40])
         stop = re.search(r"[。，,:：\n]|\s{1}(?=\S)", tail)
-        heading = (tail[: stop.start()] if stop else tail[:30]).strip()
-        start = m.start(1)
-        heads.append((start, key, f[start:m.start(2)] + heading))
+        if end_word and (not stop or end_word.end() <= stop.start() or stop.start() < 3):
+            heading = tail[: end_word.end()].strip()
+        else:
+            heading = (tail[: stop.start()] if stop else tail[:30]).strip()
+        start = m.start(1) if m.group(1) else m.start(2)
+        heads.append((start, key, f[start:m.start(3)] + heading))
         last_ord = ordinal
     sections: list[Section] = []
     if not heads or heads[0][0] > 0:
