@@ -422,6 +422,8 @@ def map_documents(text: str, ents: list[Entity]) -> tuple[list[dict], dict[str, 
                 title = t.text.strip()
                 if title.startswith("《") and title.endswith("》"):
                     title = title[1:-1]
+                # a title wrapped over a line break in PDF text is still one title
+                title = re.sub(r"\s+", "", title)
         docs.append({"doc_no": no, "title": title, "start": e.start, "end": e.end})
         ev[f"documents.{len(docs) - 1}.doc_no"] = _evidence(text, e.start, e.end, e)
     return docs, ev
