@@ -63,6 +63,8 @@ def split_sections(text: str) -> list[Section]:
         if _NOT_HEADING.search(tail[:20]):
             continue
         key = next((k for k, rx in _KEYS if rx.search(tail[:30])), None)
+        if key is None and ordinal == 1 and not heads:
+            key = "overview"     # 一、 opens the report whatever its words (一、落实省政务公开工作要点情况)
         if key is None:
             continue
         if ordinal <= last_ord:
