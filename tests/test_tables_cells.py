@@ -1,0 +1,31 @@
+import pytest
+
+from ie.tables.cells import Cell, cell_value, fold, parse_number, valid_part
+
+
+@pytest.mark.parametrize("printed,value", [
+    ("0", 0), ("无", 0), ("", None), ("/", None), ("-", None), ("—", None), ("--", None),
+    ("+26", 26), ("-11", -11), ("2375.064万元", 2375.064), ("3184", 3184), ("7730.28", 7730.28),
+])
+def test_tables_cells_parse_number(printed, value):
+    assert parse_number(printed) == value
+
+
+def test_tables_cells_yuan_converted_to_wan_with_note():
+    v, note = cell_value(Cell("75394432.52元", 0, 12, "元"), want_wan=True)
+    assert v == pytest.approx(7539.443252) and "万元" in note
+    v, note = cell_value(Cell("13724.02万元", 0, 10, "万元"), want_wan=True)
+    assert v == 13724.02 and note is None
+
+
+def test_tables_cells_fold_is_one_to_one():
+    raw = "⼀、本年新收（⾏政）１２"
+    f = fold(raw)
+    assert len(f) == len(raw)
+    assert f == "一、本年新收(行政)12"
+
+
+@pytest.mark.parametrize("piece,ok", [("0", True), ("07", False), ("70", True), ("-18", True), ("-0", True),
+                                      ("00", False), ("0.5", True), ("", False)])
+def test_tables_cells_valid_part(piece, ok):
+    assert valid_part(piece) is ok
