@@ -275,3 +275,11 @@ def test_tables_extract_lost_boundaries_identities_not_enough():
     amb = [i for i in res.issues if i.code == "table_split_ambiguous"]
     assert {"applications.granted.natural_person", "applications.results_total.research"} <= {
         f for i in amb for f in i.fields}
+
+
+def test_tables_extract_legal_person_subtotal_column_in_scraped_text():
+    text = (T2_2021 + "三、收到和处理政府信息公开申请情况 申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 "
+            "法律服务机构 其他 小计 一、本年新收政府信息公开申请数量5200103 8" + T4)
+    row = extract_tables(text, "gov2021").values["applications"]["new_received"]
+    assert row == {"natural_person": 5, "enterprise": 2, "research": 0, "nonprofit": 0, "legal_service": 1,
+                   "other_org": 0, "legal_person_total": 3, "total": 8}

@@ -78,7 +78,8 @@ def extract_table3(text: str, folded: str, region: tuple[int, int], template: st
     rows = tokenize(folded, *region)
     specs: list[RowSpec] = SPECS["gov2021" if template == "gov2021" else "gov2019"]
     first = next((r for r in rows if r.has_cells), None)
-    header = folded[region[0]:first.label_start] if first else folded[region[0]:region[1]]
+    # The header ends where the first number is printed (in scraped text the first row's label holds it).
+    header = folded[region[0]:first.atoms[0].start] if first else folded[region[0]:region[1]]
     cols = columns(header)
     placed, issues = place_rows(rows, specs, "表三")
 
