@@ -4,13 +4,12 @@ Offsets in evidence are offsets into `text` (the normalized text), and every quo
 """
 from __future__ import annotations
 
-from ie.models import TableResult
+from ie.models import Issue, TableResult
 from ie.tables.cells import fold
 from ie.tables.layout import find_regions
 from ie.tables.table2 import extract_table2
 from ie.tables.table3 import extract_table3
 from ie.tables.table4 import extract_table4
-from ie.models import Issue
 
 __all__ = ["extract_tables"]
 

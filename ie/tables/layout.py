@@ -30,6 +30,9 @@ _TOKEN = re.compile(
 )
 
 
+_FOLLOW = re.compile(r"[ \t]*(.?)", re.S)
+
+
 @dataclass
 class Row:
     """One table row as printed: its label text (whitespace removed, folded) and its number atoms."""
@@ -125,6 +128,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
     def in_noise(pos: int) -> bool:
         return any(a <= pos < b for a, b in noise_spans)
 
+    has_pipes = "|" in seg
     pending: list[Atom] = []
     prev_pipe, last_pipe = False, start
 
@@ -164,15 +168,13 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             if cur is None:
                 cur = Row("", pos, line_no)
             text = folded[pos:start + m.end()]
-            nxt = seg[m.end():m.end() + 1] if m.end() < len(seg) else "\n"
-            rest = seg[m.end():]
-            follow = rest.lstrip(" \t")[:1] or "\n"
-            explicit = prev_sep and follow in "|\n" and ("|" in seg)
+            # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
+            follow = _FOLLOW.match(seg, m.end())
+            explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))
             cur.atoms.extend(pending)
             pending.clear()
             cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
             prev_sep = False
-            del nxt
             continue
         # label character
         pending.clear()
