@@ -29,3 +29,7 @@ def test_tables_cells_fold_is_one_to_one():
                                       ("00", False), ("0.5", True), ("", False)])
 def test_tables_cells_valid_part(piece, ok):
     assert valid_part(piece) is ok
+
+
+def test_tables_cells_thousands_separator():
+    assert parse_number("3,985,758") == 3985758 and parse_number("1,234.5万元") == 1234.5

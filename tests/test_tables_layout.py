@@ -38,3 +38,7 @@ def test_tables_layout_regions_in_order():
     assert text[r.t2[0]:].startswith("第二十条") and text[r.t3[0]:].startswith("收到和处理")
     assert "结转下年度" in text[r.t3[0]:r.t3[1]] and "0 0 0 0 0 0 0 0" in text[r.t4[0]:r.t4[1]]
     assert "五、" not in text[r.t4[0]:r.t4[1]]
+
+
+def test_tables_layout_thousands_separator_is_one_cell():
+    assert rows_of("行政处罚 3,985,758\n行政强制 88,283") == [("行政处罚", ["3,985,758"]), ("行政强制", ["88,283"])]

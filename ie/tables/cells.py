@@ -75,7 +75,7 @@ _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 def parse_number(text: str) -> int | float | None:
     """'+26' → 26, '-11' → -11, '2375.064' → 2375.064, '无' → 0, '/' → None."""
-    t = text.strip()
+    t = text.strip().replace(",", "")     # thousands separators: 1,234
     for unit in ("万元", "元", "件", "条", "个", "项"):
         if t.endswith(unit):
             t = t[: -len(unit)]
@@ -103,7 +103,7 @@ def cell_value(cell: Cell, want_wan: bool = False) -> tuple[int | float | None, 
 
 def valid_part(s: str) -> bool:
     """A piece of a split digit run: no leading zeros except '0' itself, sign only in front."""
-    body = s.lstrip("+-")
+    body = s.lstrip("+-").replace(",", "")
     if not body or not body[0].isdigit():
         return False
     intpart = body.split(".")[0]

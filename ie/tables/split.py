@@ -20,7 +20,7 @@ def _pieces(atom: Atom, k: int) -> list[list[Cell]]:
     body = t[: len(t) - len(unit)] if unit else t
     if k == 1:
         return [[Cell(t, atom.start, atom.end, atom.unit)]] if (atom.is_null or valid_part(body)) else []
-    if atom.explicit or atom.is_null:
+    if atom.explicit or atom.is_null or "," in t:   # a number with thousands separators is one cell
         return []
     sign = body[0] if body[:1] in ("+", "-") else ""
     digits = body[len(sign):]
@@ -52,7 +52,7 @@ def _counts(atoms: list[Atom], n: int):
     """Ways to give each atom a number of cells (>= 1) adding up to n."""
     caps = []
     for a in atoms:
-        if a.explicit or a.is_null:
+        if a.explicit or a.is_null or "," in a.text:
             caps.append(1)
         else:
             body = a.text[: len(a.text) - len(a.unit or "")].lstrip("+-").partition(".")[0]
