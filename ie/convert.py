@@ -3,9 +3,15 @@
 Label Studio exports one task per report: `data.text` is the normalized text, and each annotation's
 `result[].value` holds `start`, `end` (exclusive), `text` and `labels`. Chinese is tagged per character, so
 a span maps to tags one-to-one and back without any tokenizer in between.
+
+Offsets: everything in this package (and every file under annotations/corpus/) uses Python string indices
+(code points). Label Studio counts JavaScript UTF-16 units, so a character outside the BMP (CJK Extension B,
+emoji) is two units there. `task_offsets_to_python` / `prediction_offsets_to_js` convert at the API boundary;
+nothing else needs to know.
 """
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,18 +49,10 @@ def task_spans(task: dict) -> list[Entity]:
     ann = chosen_annotation(task)
     if ann is None:
         return []
-    text = task["data"]["text"]
-    spans = []
-    for region in ann.get("result", []):
-        if region.get("type", "labels") != "labels":
-            continue
-        v = region["value"]
-        start, end = int(v["start"]), int(v["end"])
-        quoted = v.get("text")
-        if quoted is not None and quoted != text[start:end]:
-            raise ValueError(f"task {task.get('id')}: span {start}-{end} says {quoted!r}, text has {text[start:end]!r}")
-        spans.append(Entity(label=v["labels"][0], start=start, end=end, text=text[start:end], source="rule"))
-    return sorted(spans, key=lambda e: (e.start, e.end))
+    try:
+        return result_spans(task["data"]["text"], ann.get("result", []))
+    except ValueError as exc:
+        raise ValueError(f"task {task.get('id')} ({task.get('data', {}).get('doc_id')}): {exc}") from None
 
 
 def spans_to_bio(n_chars: int, spans: list[Entity]) -> list[str]:
@@ -163,3 +161,103 @@ def check_labels(spans: list[Entity], labels: tuple[str, ...] = LABELS) -> None:
     for s in spans:
         if s.label not in labels:
             raise ValueError(f"unknown label {s.label!r} at {s.start}-{s.end}")
+
+
+# --- UTF-16 (Label Studio / JavaScript) <-> Python offsets -------------------------------------------------
+
+def js_offsets(text: str) -> list[int]:
+    """js[i] = UTF-16 offset of Python index i, for i in 0..len(text)."""
+    out, js = [0] * (len(text) + 1), 0
+    for i, ch in enumerate(text):
+        out[i] = js
+        js += 2 if ord(ch) > 0xFFFF else 1
+    out[len(text)] = js
+    return out
+
+
+def py_offsets(text: str) -> dict[int, int]:
+    """UTF-16 offset -> Python index, for offsets that fall on a character boundary."""
+    return {js: i for i, js in enumerate(js_offsets(text))}
+
+
+def _convert_regions(regions: list[dict], table: dict[int, int] | list[int], what: str) -> list[dict]:
+    out = []
+    for region in regions:
+        region = copy.deepcopy(region)
+        v = region.get("value") or {}
+        if "start" in v and "end" in v:
+            try:
+                v["start"], v["end"] = table[int(v["start"])], table[int(v["end"])]
+            except (KeyError, IndexError) as exc:
+                raise ValueError(f"{what}: offset {exc} of region {region.get('id')} is outside the text "
+                                 "or inside a surrogate pair") from None
+        out.append(region)
+    return out
+
+
+def prediction_offsets_to_js(prediction: dict, text: str) -> dict:
+    """A prediction/annotation (dict with `result`) with Python offsets -> the same with UTF-16 offsets."""
+    if all(ord(c) <= 0xFFFF for c in text):
+        return prediction
+    out = dict(prediction)
+    out["result"] = _convert_regions(prediction.get("result", []), js_offsets(text), "prediction")
+    return out
+
+
+def prediction_offsets_to_python(prediction: dict, text: str) -> dict:
+    if all(ord(c) <= 0xFFFF for c in text):
+        return prediction
+    out = dict(prediction)
+    out["result"] = _convert_regions(prediction.get("result", []), py_offsets(text), "annotation")
+    return out
+
+
+def task_offsets_to_python(task: dict) -> dict:
+    """A task as Label Studio exports it (UTF-16 offsets) -> the same task with Python offsets everywhere."""
+    text = task.get("data", {}).get("text", "")
+    out = dict(task)
+    for key in ("annotations", "predictions"):
+        items = task.get(key)
+        if items:
+            out[key] = [prediction_offsets_to_python(a, text) if isinstance(a, dict) else a for a in items]
+    return out
+
+
+# --- predictions as spans; windows back to documents ------------------------------------------------------
+
+def result_spans(text: str, result: list[dict], source: str = "rule") -> list[Entity]:
+    """Spans of a prediction's or annotation's `result` (Python offsets), sorted; checks value.text."""
+    spans = []
+    for region in result:
+        if region.get("type", "labels") != "labels":
+            continue
+        v = region["value"]
+        start, end = int(v["start"]), int(v["end"])
+        quoted = v.get("text")
+        if quoted is not None and quoted != text[start:end]:
+            raise ValueError(f"span {start}-{end} says {quoted!r}, text has {text[start:end]!r}")
+        spans.append(Entity(v["labels"][0], start, end, text[start:end], region.get("score"), source))
+    return sorted(spans, key=lambda e: (e.start, e.end))
+
+
+def latest_prediction(task: dict) -> dict | None:
+    """The newest whole prediction of a task (exports may list predictions by id only: those are skipped)."""
+    preds = [p for p in task.get("predictions", []) if isinstance(p, dict) and "result" in p]
+    if not preds:
+        return None
+    return max(preds, key=lambda p: (p.get("created_at") or "", p.get("id") or 0))
+
+
+def join_windows(examples: list[Example]) -> tuple[str, list[str]]:
+    """Reassemble one document's windows into (text, tags); overlaps must agree, gaps are an error."""
+    text: list[str] = []
+    tags: list[str] = []
+    for ex in sorted(examples, key=lambda e: e.start):
+        if ex.start > len(text):
+            raise ValueError(f"{ex.doc_id}: gap before window at {ex.start}")
+        overlap = len(text) - ex.start
+        if text[ex.start:] != ex.chars[:overlap] or tags[ex.start:] != ex.tags[:overlap]:
+            raise ValueError(f"{ex.doc_id}: windows disagree on their overlap at {ex.start}")
+        text.extend(ex.chars[overlap:])
+        tags.extend(ex.tags[overlap:])
+    return "".join(text), tags
