@@ -95,3 +95,15 @@ class Tagger:
         """Entities with source="model"; score = the lowest per-character top probability inside the span."""
         seq, scores = self.tag_sequence(text)
         return bio_to_spans(text, seq, scores, source="model")
+
+
+def score_tasks(tagger: Tagger, tasks: list[dict]) -> dict:
+    """Document-level seqeval scores of `tagger` on Label Studio tasks (whole documents, strict IOB2)."""
+    from ie.tag.data import gold_tags
+    from ie.tag.metrics import entity_scores
+
+    gold, pred = [], []
+    for _, (text, g) in gold_tags(tasks).items():
+        gold.append(g)
+        pred.append(tagger.tag_sequence(text)[0])
+    return entity_scores(gold, pred)

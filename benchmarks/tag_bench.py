@@ -1,0 +1,82 @@
+"""Tagging throughput of a trained tagger: every corpus report, and one 20,000-character report.
+
+    python benchmarks/tag_bench.py [--model ie/default_model] [--threads 2] [--repeat 3]
+
+Prints a markdown table: characters/s and reports/s over the corpus (read + normalize excluded: tagging
+only), seconds for a 20,000-character report (best of --repeat), and peak resident memory of the process.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024    # Linux: kilobytes
+
+
+def corpus_texts() -> list[tuple[str, str]]:
+    from ie.normalize import normalize_document
+    from ie.paths import corpus_dir
+    from ie.read import read_document
+
+    files = sorted(corpus_dir().glob("*.txt"))
+    if not files:
+        raise SystemExit(f"no corpus at {corpus_dir()}")
+    return [(f.stem, normalize_document(read_document(f)).text) for f in files]
+
+
+def long_report(texts: list[tuple[str, str]], n: int = 20_000) -> str:
+    """The longest report, extended by the others, cut to exactly n characters."""
+    joined = "\n".join(t for _, t in sorted(texts, key=lambda x: -len(x[1])))
+    return joined[:n]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    import torch
+
+    from ie.tag.infer import Tagger
+
+    t0 = time.perf_counter()
+    tagger = Tagger.from_pretrained(args.model, num_threads=args.threads)
+    load_s = time.perf_counter() - t0
+    texts = corpus_texts()
+    tagger.tag(texts[0][1][:2000])                       # warm-up
+    t0 = time.perf_counter()
+    n_chars = n_ents = 0
+    for _, text in texts:
+        n_ents += len(tagger.tag(text))
+        n_chars += len(text)
+    corpus_s = time.perf_counter() - t0
+    report = long_report(texts)
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        tagger.tag(report)
+        times.append(time.perf_counter() - t0)
+    print(f"model: {tagger.path}; torch threads: {torch.get_num_threads()}; window {tagger.window}, stride {tagger.stride}")
+    print()
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| model load | {load_s:.2f} s |")
+    print(f"| corpus: reports / characters / entities | {len(texts)} / {n_chars} / {n_ents} |")
+    print(f"| corpus: characters/s | {n_chars / corpus_s:,.0f} |")
+    print(f"| corpus: reports/s | {len(texts) / corpus_s:.2f} |")
+    print(f"| 20,000-character report (best of {args.repeat}) | {min(times):.3f} s |")
+    print(f"| peak RSS | {peak_rss_mb():.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
