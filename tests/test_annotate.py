@@ -76,6 +76,8 @@ def reports(tmp_path):
     d.mkdir()
     (d / "a.txt").write_text(f"收到申请21件，\r\n{EXT_B}办结3件。\t〔2019〕", encoding="utf-8")
     (d / "b.txt").write_text("全年无申请，共0件。", encoding="utf-8")
+    (d / "README.md").write_text("what these reports are", encoding="utf-8")
+    (d / "notes.json").write_text("{}", encoding="utf-8")
     return d
 
 
@@ -94,7 +96,7 @@ def test_annotate_config_matches_converter_names():
 def test_annotate_push_creates_then_updates_without_duplicates(reports):
     api = FakeApi()
     res = sync.push(api, 1, [reports], SOURCE, progress=False)
-    assert sorted(res.created) == ["a", "b"] and not res.failed
+    assert sorted(res.created) == ["a", "b"] and not res.failed      # README.md and notes.json are not reports
     a = api.tasks[0]
     assert a["data"]["doc_id"] == "a" and "\r" not in a["data"]["text"] and len(a["data"]["source_sha256"]) == 64
     pred = [p for p in api.preds if p["task"] == 1][0]

@@ -81,7 +81,9 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+            # a folder's README describes the folder, it is not a report; name it explicitly to push it
+            files += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                            and not f.name.upper().startswith("README"))
         elif p.is_file():
             files.append(p)
         else:
