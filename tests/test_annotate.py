@@ -174,6 +174,16 @@ def test_annotate_pull_never_replaces_a_newer_local_file(reports, tmp_path):
     assert res.written == ["a"] and (out / "a.json").read_text(encoding="utf-8") != newer
 
 
+def test_annotate_pull_keeps_a_local_annotation_of_unknown_age(reports, tmp_path):
+    out = tmp_path / "corpus"
+    sync.pull(_annotated(reports, accept=False), 1, out, progress=False)
+    local = json.loads((out / "a.json").read_text(encoding="utf-8"))
+    del local[0]["annotations"][0]["updated_at"]
+    (out / "a.json").write_text(json.dumps(local, ensure_ascii=False), encoding="utf-8")
+    res = sync.pull(_annotated(reports, "2026-11-21T06:00:00"), 1, out, progress=False)   # naive stamp: UTC
+    assert res.kept == ["a"] and "updated_at" not in (out / "a.json").read_text(encoding="utf-8")
+
+
 def test_annotate_pull_reports_a_different_text(reports, tmp_path):
     out = tmp_path / "corpus"
     out.mkdir()

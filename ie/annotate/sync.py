@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -186,9 +186,10 @@ def _when(annotation: dict | None) -> datetime | None:
     if not stamp:
         return None
     try:
-        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def _file_name(doc_id: str) -> str:
@@ -249,10 +250,13 @@ def pull_task(raw: dict, out_dir: Path, result: PullResult) -> None:
         if old_text != task["data"]["text"]:
             result.conflicts.append(f"{path}: holds a different text than task {raw.get('id')}; not replaced")
             return
-        old_when, new_when = _when(chosen_annotation(old)), _when(ann)
-        if old_when is not None and (new_when is None or old_when >= new_when):
-            result.kept.append(doc_id)
-            return
+        old_ann = chosen_annotation(old)
+        if old_ann is not None:
+            # an annotation whose age cannot be told is kept: only a provably newer one replaces it
+            old_when, new_when = _when(old_ann), _when(ann)
+            if old_when is None or new_when is None or old_when >= new_when:
+                result.kept.append(doc_id)
+                return
     write_json_atomic(path, [task])
     result.written.append(doc_id)
 
