@@ -26,7 +26,7 @@ from ie.cli import main
 from ie.convert import (TEXT_FROM_NAME, TEXT_TO_NAME, load_tasks, prediction_offsets_to_js, result_spans,
                         spans_to_prediction, task_spans)
 from ie.models import Entity
-from ie.normalize import normalize
+from ie.normalize import normalize_document
 from ie.read import read_document
 from ie.paths import REPO_DIR, corpus_dir
 
@@ -175,7 +175,7 @@ def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
     if real is not None:
         shutil.copy(real, reports / real.name)
     # what push must send: the normalized text (line breaks and mid-line tabs survive normalization)
-    sent = {p.stem: normalize(read_document(p).text).text for p in reports.iterdir()}
+    sent = {p.stem: normalize_document(read_document(p)).text for p in reports.iterdir()}
     assert "\t" in sent["hand_a"] and "\n" in sent["hand_b"] and EXT_B in sent["hand_b"]
 
     # push twice: the second push updates, it does not duplicate

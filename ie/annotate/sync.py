@@ -105,11 +105,11 @@ class Prepared:
 
 def prepare(path: Path, source: SpanSource) -> Prepared:
     """Read, normalize and pre-annotate one report; spans are checked against the text before they leave."""
-    from ie.normalize import normalize
+    from ie.normalize import normalize_document
     from ie.read import read_document
 
     doc = read_document(path)
-    text = normalize(doc.text).text
+    text = normalize_document(doc).text      # as ie.extract does, so offsets line up with its output
     spans = sorted(source.find(text), key=lambda e: (e.start, e.end))
     check_labels(spans)
     for s in spans:
