@@ -257,3 +257,14 @@ def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
     [b] = load_tasks(out / "hand_b.json")
     assert _keys(task_spans(b)) == _keys(expected["hand_b"][:-1])
     assert _keys(result_spans(b["data"]["text"], b["annotations"][0]["result"])) == _keys(expected["hand_b"][:-1])
+
+
+def test_labelstudio_missing_install_skips_only_outside_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "LS_BIN", tmp_path / "no-label-studio")
+    monkeypatch.setenv("IE_SKIP_LS_INSTALL", "1")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="IE_SKIP_LS_INSTALL"):
+        _install()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        _install()
