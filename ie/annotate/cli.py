@@ -41,8 +41,6 @@ def register(subparsers) -> None:
     s.add_argument("--project", required=True, help="project title")
     s.set_defaults(func=run_status)
 
-    p.set_defaults(func=lambda args: p.print_help() or 2)
-
 
 def _api():
     from ie.annotate.client import Api
