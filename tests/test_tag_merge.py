@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ie.convert import windows
 from ie.labels import bio_labels
@@ -60,3 +61,23 @@ def test_tag_decode_uncovered_space_inside_an_entity_stays_inside():
     probs[3] = onehot(["O"])[0]
     tags, _ = decode(probs, TAGS)
     assert tags[2] == "O"                                         # no continuation after the gap: O
+
+
+def mix(**p: float) -> np.ndarray:
+    row = np.full(len(TAGS), 0.0, dtype=np.float32)
+    for k, v in p.items():
+        row[T[k.replace("_", "-")]] = v
+    row[T["O"]] += 1 - row.sum()
+    return row
+
+
+def test_tag_decode_unsure_b_inside_a_run_does_not_split_the_entity():
+    # "体176个，": the model is sure 1..个 are a COUNT but hesitates between B- and I- on "7"
+    probs = np.vstack([mix(), mix(B_COUNT=0.84, I_COUNT=0.11), mix(B_COUNT=0.53, I_COUNT=0.15, I_PERCENT=0.26),
+                       mix(I_COUNT=0.58, B_COUNT=0.13), mix(I_COUNT=0.97), mix()])
+    tags, scores = decode(probs, TAGS)
+    assert tags == ["O", "B-COUNT", "I-COUNT", "I-COUNT", "I-COUNT", "O"]
+    assert scores[2] == pytest.approx(0.68)               # P(B-COUNT) + P(I-COUNT)
+    # a confident B- does start a second entity of the same type
+    probs[3] = mix(B_COUNT=0.95)
+    assert decode(probs, TAGS)[0][3] == "B-COUNT"

@@ -42,14 +42,35 @@ def merge_windows(n_chars: int, outputs: list[WindowOutput], n_tags: int) -> np.
     return merged
 
 
-def decode(probs: np.ndarray, tags: list[str]) -> tuple[list[str], list[float]]:
-    """Argmax tag and its probability per character; uncovered characters (NaN rows) continue an entity
-    only when both neighbours say so (a space inside "2018 年" stays inside), else they are O."""
+SPLIT_THRESHOLD = 0.9
+
+
+def decode(probs: np.ndarray, tags: list[str], split: float = SPLIT_THRESHOLD) -> tuple[list[str], list[float]]:
+    """One strict IOB2 tag sequence for the whole document, and a probability per character.
+
+    A small model knows well *that* a character is inside a COUNT but is unsure whether it is the first
+    one (B-) or not (I-): in "176个" it may give "7" B-COUNT 0.53. So each character first gets a type from
+    P(B-X) + P(I-X) against P(O) (that sum is its score); a run of one type is one entity, split only where
+    the model is sure a new entity starts (P(B-X) >= `split`). The result is valid IOB2 by construction.
+    Uncovered characters (NaN rows: whitespace a wordpiece tokenizer dropped) continue an entity only when
+    both neighbours say so (a space inside "2018 年" stays inside), else they are O.
+    """
     n = len(probs)
     covered = ~np.isnan(probs).any(axis=1) if n else np.zeros(0, bool)
-    arg = np.where(covered, np.nan_to_num(probs, nan=-1.0).argmax(axis=1), 0)
-    top = np.where(covered, np.nan_to_num(probs, nan=0.0).max(axis=1), 1.0)
-    out = [tags[i] for i in arg]
+    p = np.nan_to_num(probs, nan=0.0)
+    types = [t[2:] for t in tags if t.startswith("B-")]
+    b_idx = np.array([tags.index("B-" + t) for t in types], dtype=int)
+    i_idx = np.array([tags.index("I-" + t) for t in types], dtype=int)
+    typed = np.concatenate([p[:, [tags.index("O")]], p[:, b_idx] + p[:, i_idx]], axis=1)   # (n, 1 + types)
+    ty = np.where(covered, typed.argmax(axis=1), 0)
+    top = np.where(covered, typed.max(axis=1), 1.0)
+    # the type of the last covered character before each one, so an uncovered gap does not start a new entity
+    last = np.maximum.accumulate(np.where(covered, np.arange(n), -1)) if n else np.zeros(0, int)
+    last_before = np.concatenate([[-1], last[:-1]]) if n else last
+    prev = np.where(last_before >= 0, ty[np.maximum(last_before, 0)], 0)
+    b_prob = p[np.arange(n), b_idx[np.maximum(ty - 1, 0)]] if n else np.zeros(0)
+    start = (ty > 0) & ((ty != prev) | (b_prob >= split))
+    out = ["O" if t == 0 else ("B-" if st else "I-") + types[t - 1] for t, st in zip(ty.tolist(), start.tolist())]
     if not covered.all():
         i = 1
         while i < n:

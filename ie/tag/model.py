@@ -42,12 +42,33 @@ def build_model(cfg, encoder, tags: list[str]):
             pad_token_id=encoder.pad_id,
             num_labels=len(tags), id2label=id2label, label2id=label2id,
         )
-        return BertForTokenClassification(config)
+        model = BertForTokenClassification(config)
+        if cfg.init_sinusoidal_positions:
+            init_sinusoidal(model.bert.embeddings.position_embeddings.weight, config.initializer_range)
+        return model
     # a hub checkpoint or a local directory; never trust_remote_code (plain BERT architectures only)
     return AutoModelForTokenClassification.from_pretrained(
         cfg.model_name_or_path, num_labels=len(tags), id2label=id2label, label2id=label2id,
         ignore_mismatched_sizes=True,
     )
+
+
+def init_sinusoidal(weight, std: float) -> None:
+    """Start learned position embeddings from the sinusoid table (scaled to the init std): relative offsets
+    are then linear in the embeddings from step one, so a small model trained from scratch learns
+    "look at the previous/next character" much sooner. Only the start value: the model stays plain BERT."""
+    import math
+
+    import torch
+
+    n, d = weight.shape
+    pos = torch.arange(n, dtype=torch.float32)[:, None]
+    div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+    table = torch.zeros(n, d)
+    table[:, 0::2] = torch.sin(pos * div)
+    table[:, 1::2] = torch.cos(pos * div)[:, : d // 2]
+    with torch.no_grad():
+        weight.copy_(table * (std / table.std()))
 
 
 def load_trained(path: str | Path, dtype=None):

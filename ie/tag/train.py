@@ -27,6 +27,7 @@ class TrainConfig:
     init_heads: int = 4
     init_intermediate: int = 768
     init_dropout: float = 0.1
+    init_sinusoidal_positions: bool = True
     max_tokens: int = 512
     labels: list[str] = field(default_factory=lambda: list(LABELS))
     window: int = 256
@@ -45,6 +46,7 @@ class TrainConfig:
     save_dtype: str = "float32"      # float32 | float16
     num_threads: int = 0             # 0: leave torch's default
     o_weight: float = 1.0            # loss weight of the O tag (entity tags weigh 1.0)
+    augment_digits: float = 0.0      # fraction of training windows whose digits are replaced at random
 
     def __post_init__(self):
         # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
@@ -190,7 +192,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     import yaml
     from transformers import Trainer, TrainingArguments, set_seed
 
-    from ie.tag.data import PadCollator, encode_tasks, gold_tags, load_corpus_tasks, split_by_document, doc_key
+    from ie.tag.data import DIGITS, DigitSwap, PadCollator, encode_tasks, gold_tags, load_corpus_tasks, split_by_document, doc_key
     from ie.tag.encoding import save_encoder
     from ie.tag.model import build_model, make_encoder
 
@@ -207,6 +209,9 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.stride, tags)
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
+    if cfg.augment_digits > 0:
+        digit_ids = sorted({i for d in DIGITS for i in encoder.encode(d).input_ids if i not in encoder.encode("").input_ids})
+        train_ds = DigitSwap(train_ds, digit_ids, cfg.augment_digits, seed=cfg.seed)
     keep: dict = {}
     out = Path(cfg.output_dir)
     loss_fn = None
