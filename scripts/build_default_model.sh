@@ -17,6 +17,7 @@ nice -n 5 ie train --config configs/default.yaml --output-dir "$tmp/model" "$@"
 rm -rf "$out"
 mkdir -p "$out"
 cp "$tmp"/model/{config.json,model.safetensors,vocab.txt,tagger.json,train_config.yaml,metrics.json,training_curve.png,README.md} "$out"/
+chmod 644 "$out"/*
 python - "$out" <<'PY'
 import sys
 from ie.tag.infer import Tagger

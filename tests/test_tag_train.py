@@ -115,3 +115,20 @@ def test_tag_config_rejects_unknown_keys_and_bad_numbers(tmp_path):
     p.write_text("learning_rate: fast\n")
     with pytest.raises(ValueError, match="learning_rate"):
         load_config(p)
+
+
+def test_tag_digit_swap_changes_only_digits():
+    from ie.tag.data import DigitSwap
+    from ie.tag.encoding import CharEncoder
+    from ie.tag.vocab import CharVocab
+
+    enc = CharEncoder(CharVocab.build(["申请"]))
+    row = {"input_ids": enc.encode("申请2023件").input_ids, "labels": [-100, 0, 0, 1, 2, 2, 2, 2, -100]}
+    digit_ids = [enc.vocab.id_of(d) for d in "0123456789"]
+    aug = DigitSwap([row], digit_ids, p=1.0, seed=3)
+    seen = {tuple(aug[0]["input_ids"]) for _ in range(20)}
+    assert len(seen) > 1
+    for ids in seen:
+        assert ids[:3] == tuple(row["input_ids"][:3]) and ids[-2:] == tuple(row["input_ids"][-2:])
+        assert all(i in digit_ids for i in ids[3:7])
+    assert aug[0]["labels"] == row["labels"]
