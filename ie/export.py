@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ie.schema import field_paths
+from ie.schema import field_paths, get_path
 
 META_COLUMNS = ["meta.template", "meta.title", "meta.issuer", "meta.year", "meta.period_start",
                 "meta.period_end", "meta.published_on"]
@@ -25,15 +25,6 @@ def csv_columns() -> list[str]:
     return SOURCE_COLUMNS + META_COLUMNS + cols + TAIL_COLUMNS
 
 
-def _get(report: dict, dotted: str):
-    node = report
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def csv_row(report: dict, columns: list[str]) -> dict:
     row = {}
     for col in columns:
@@ -44,7 +35,7 @@ def csv_row(report: dict, columns: list[str]) -> dict:
         elif col == "issues.codes":
             row[col] = ";".join(sorted({i["code"] for i in report.get("issues", [])}))
         else:
-            v = _get(report, col)
+            v = get_path(report, col)
             row[col] = "" if v is None else v
     return row
 

@@ -10,6 +10,7 @@ import re
 from ie.map import MapResult
 from ie.models import Evidence, Issue, TableResult
 from ie.numbers import doc_no_year, parse_number
+from ie.schema import get_path
 
 # prose field -> the table cells whose sum states the same thing
 PROSE_VS_TABLE: dict[str, tuple[str, ...]] = {
@@ -33,11 +34,8 @@ _STAT_CELLS = re.compile(r"\s*(条|件|元|人次|次|个)?\s*(\d[\d.]*)\s*(\d[\
 
 
 def _get(values: dict, path: str):
-    node = values
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
+    """A numeric cell at `path`, else None (blank cells and missing rows alike)."""
+    node = get_path(values, path)
     return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
 
 

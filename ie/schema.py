@@ -40,3 +40,13 @@ def field_paths() -> list[tuple[str, tuple[str, ...], str]]:
         for row in csv.DictReader(fh, delimiter="\t"):
             rows.append((row["path"], tuple(row["templates"].split(",")), row["chinese_label"]))
     return rows
+
+
+def get_path(obj: dict, dotted: str):
+    """The value at a field path such as `applications.new_received.total`; None where any part is missing."""
+    node = obj
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node

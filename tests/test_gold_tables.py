@@ -13,6 +13,7 @@ from ie.paths import GOLD_DIR, corpus_dir
 from ie.read import read_document
 from ie.segment import detect_template
 from ie.tables import extract_tables
+from ie.schema import get_path
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 
@@ -28,15 +29,6 @@ def _leaves(d: dict, prefix: str):
             yield from _leaves(v, path)
         else:
             yield path, v
-
-
-def _get(values: dict, path: str):
-    cur = values
-    for part in path.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
 
 
 def _sources(stem: str):
@@ -81,7 +73,7 @@ def test_gold_tables_every_cell(gold_path, source, raw):
     for sec in SECTIONS:
         for path, want in _leaves(gold.get(sec) or {}, sec):
             gold_paths.add(path)
-            got = _get(res.values, path)
+            got = get_path(res.values, path)
             if got is None and want is not None:
                 if path not in ambiguous and path not in named:
                     unexplained.append(path)
