@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,6 @@ SENT = "{y}年{m}月{d}日，本机关共收到申请{n}件，依据《政府信
 def _task(i: int) -> dict:
     text = "".join(SENT.format(y=2010 + k, m=k % 12 + 1, d=k + 3, n=10 * i + k) for k in range(4))
     res = []
-    import re
     for lab, pat in [("DATE", r"\d{4}年\d{1,2}月\d{1,2}日"), ("COUNT", r"\d+件"),
                      ("DOC_TITLE", r"《[^》]+》"), ("DOC_NO", r"渝府办发〔\d{4}〕\d+号")]:
         for m in re.finditer(pat, text):
@@ -132,3 +132,22 @@ def test_tag_digit_swap_changes_only_digits():
         assert ids[:3] == tuple(row["input_ids"][:3]) and ids[-2:] == tuple(row["input_ids"][-2:])
         assert all(i in digit_ids for i in ids[3:7])
     assert aug[0]["labels"] == row["labels"]
+
+
+@pytest.mark.parametrize("name", ["default", "bert-base-chinese", "chinese-roberta-wwm-ext", "rbt3"])
+def test_tag_configs_set_and_comment_every_field(name):
+    import dataclasses
+
+    import yaml
+
+    path = REPO / "configs" / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    keys = list(yaml.safe_load(text))
+    assert set(keys) == {f.name for f in dataclasses.fields(TrainConfig)}
+    lines = text.splitlines()
+    for k in keys:
+        i = next(n for n, line in enumerate(lines) if line.startswith(f"{k}:"))
+        j = i - 1
+        while j > 0 and re.match(r"^\w+:", lines[j]):      # keys documented as a group share one comment
+            j -= 1
+        assert lines[j].startswith("#"), f"{name}.yaml: {k} has no comment above it"

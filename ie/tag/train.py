@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class TrainConfig:
     labels: list[str] = field(default_factory=lambda: list(LABELS))
     window: int = 256
     stride: int = 224
+    train_stride: int = 0            # 0: same as stride
     learning_rate: float = 5e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
@@ -59,6 +61,8 @@ class TrainConfig:
                     setattr(self, f.name, int(v))
             except (TypeError, ValueError):
                 raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+        if self.train_stride and not 0 < self.train_stride <= self.window:
+            raise ValueError(f"need 0 < train_stride ({self.train_stride}) <= window ({self.window})")
         if not 0 < self.stride <= self.window:
             raise ValueError(f"need 0 < stride ({self.stride}) <= window ({self.window})")
         unknown = set(self.labels) - set(LABELS)
@@ -206,7 +210,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         raise ValueError(f"{cfg.data}: no training documents left after holding out {cfg.eval_documents}")
     encoder = make_encoder(cfg, [t["data"]["text"] for t in tasks])
     model = build_model(cfg, encoder, tags)
-    train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.stride, tags)
+    train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
     if cfg.augment_digits > 0:
@@ -303,6 +307,8 @@ def run(args) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"ie train: {exc}", file=sys.stderr)
         return 2
+    if int(os.environ.get("RANK", "0")) != 0:
+        return 0
     ev = metrics.get("eval")
     print(f"saved {cfg.output_dir}; held-out F1 " + (f"{ev['f1']:.3f}" if ev else "n/a"))
     return 0
