@@ -7,10 +7,9 @@ from typing import Callable
 
 import numpy as np
 
-from ie.convert import windows
+from ie.convert import bio_to_spans, windows
 from ie.models import Entity
 from ie.tag.merge import WindowOutput, decode, merge_windows
-from ie.convert import bio_to_spans
 
 
 def sensible_threads() -> int:
