@@ -32,8 +32,8 @@ def main(argv=None) -> int:
     rows = []
     for w in args.windows:
         with tempfile.TemporaryDirectory() as d:
-            cfg = replace(base, window=w, stride=max(1, w * 7 // 8), train_stride=0, max_steps=args.steps, eval_documents=0,
-                          output_dir=str(Path(d) / "m"), logging_steps=max(1, args.steps))
+            cfg = replace(base, window=w, stride=max(1, w * 7 // 8), train_stride=0, max_steps=args.steps,
+                          eval_documents=0, output_dir=str(Path(d) / "m"), logging_steps=max(1, args.steps))
             m = train(cfg)
         rows.append((w, cfg.batch_size, m["train_windows"], m["train_windows_per_second"], m["train_seconds"]))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
