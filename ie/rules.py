@@ -93,6 +93,15 @@ def _doc_no_start(text: str, start: int, end: int) -> int:
     return start
 
 
+def _table_wrap(text: str, start: int, end: int) -> bool:
+    """A number at the end of a table row followed by a one-character line (a vertical row header split into
+    single characters, 本/年/度…) is not a count wrapped over a line break."""
+    line_start = text.rfind("\n", 0, start) + 1
+    numbers_only = re.fullmatch(r"[\d\s.+\-]*", text[line_start:start]) is not None and line_start < start
+    one_char_line = end >= len(text) or text[end] == "\n"
+    return numbers_only or one_char_line
+
+
 def _candidates(text: str) -> list[Entity]:
     out: list[Entity] = []
 
@@ -113,6 +122,8 @@ def _candidates(text: str) -> list[Entity]:
     for m in _PERCENT_RE.finditer(text):
         add("PERCENT", m.start(), m.end())
     for m in _COUNT_RE.finditer(text):
+        if "\n" in m.group() and _table_wrap(text, m.start(), m.end()):
+            continue
         add("COUNT", m.start(), m.end())
     for m in _CN_COUNT_RE.finditer(text):
         if m.group().startswith("一") and not re.match(rf"一[{_CN_DIGITS}]", m.group()):

@@ -85,3 +85,10 @@ def test_rules_count_periods_category_names_and_wraps():
     assert spans("共113家单位,推进3轮整改,公开政府常务会议 7\n期") == [
         ("COUNT", "113家"), ("COUNT", "3轮"), ("COUNT", "7\n期")]
     assert spans("本年收费金额（单位：万元）") == []
+
+
+def test_rules_vertical_row_header_is_not_a_wrapped_count():
+    # huaian/hongze PDFs print 本年度办理结果 one character per line beside the Table 3 rows
+    text = "（三）不予公开 0 0 0 0 0 0 0\n本\n1 0 0 0 0 0 0\n年"
+    assert [e for e in find_entities(text) if e.label == "COUNT"] == []
+    assert [e.text for e in find_entities("公开政府常务会议 7\n期，解读信息7条")] == ["7\n期", "7条"]
