@@ -94,12 +94,10 @@ def _doc_no_start(text: str, start: int, end: int) -> int:
 
 
 def _table_wrap(text: str, start: int, end: int) -> bool:
-    """A number at the end of a table row followed by a one-character line (a vertical row header split into
-    single characters, 本/年/度…) is not a count wrapped over a line break."""
+    """The last number of a table row (its line holds only numbers) is not a count wrapped over a line break,
+    whatever starts the next line (a vertical row header split into single characters: 本/年/度…)."""
     line_start = text.rfind("\n", 0, start) + 1
-    numbers_only = re.fullmatch(r"[\d\s.+\-]*", text[line_start:start]) is not None and line_start < start
-    one_char_line = end >= len(text) or text[end] == "\n"
-    return numbers_only or one_char_line
+    return line_start < start and re.fullmatch(r"[\d\s.+\-]*", text[line_start:start]) is not None
 
 
 def _candidates(text: str) -> list[Entity]:
