@@ -94,10 +94,11 @@ def _doc_no_start(text: str, start: int, end: int) -> int:
 
 
 def _table_wrap(text: str, start: int, end: int) -> bool:
-    """The last number of a table row (its line holds only numbers) is not a count wrapped over a line break,
-    whatever starts the next line (a vertical row header split into single characters: 本/年/度…)."""
+    """The last number of a table row (it follows another number on its line: `不予公开 0 0 0`) is not a count
+    wrapped over a line break, whatever starts the next line (a vertical row header split into single
+    characters: 本/年/度…)."""
     line_start = text.rfind("\n", 0, start) + 1
-    return line_start < start and re.fullmatch(r"[\d\s.+\-]*", text[line_start:start]) is not None
+    return re.search(r"\d[ \t]+$", text[line_start:start]) is not None
 
 
 def _candidates(text: str) -> list[Entity]:
