@@ -24,7 +24,7 @@ case "$cmd" in
     if [ -x "$VENV/bin/label-studio" ]; then echo "label-studio already in $VENV"; exit 0; fi
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --upgrade pip >/dev/null
-    "$VENV/bin/pip" install "${LS_PACKAGE:-label-studio}"
+    "$VENV/bin/pip" install "${LS_PACKAGE:-label-studio==1.23.2}"
     ;;
   start)
     [ -x "$VENV/bin/label-studio" ] || { echo "not installed: run $0 install" >&2; exit 1; }
