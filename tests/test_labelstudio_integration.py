@@ -50,9 +50,9 @@ def _install() -> None:
     if os.environ.get("IE_SKIP_LS_INSTALL") == "1":
         _unavailable(f"label-studio is not installed in {LS_VENV} and IE_SKIP_LS_INSTALL=1 forbids installing it "
                      "(scripts/labelstudio.sh install)")
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(LS_VENV)], check=True, timeout=300)
-        subprocess.run([str(LS_VENV / "bin" / "pip"), "install", "-q", "label-studio"], check=True, timeout=1500)
+    try:  # the same install a user runs, so the pinned release is the one tested
+        subprocess.run(["bash", str(LS_VENV.parent / "scripts" / "labelstudio.sh"), "install"], check=True,
+                       timeout=1500)
     except (subprocess.SubprocessError, OSError) as exc:
         _unavailable(f"could not install label-studio into {LS_VENV}: {exc}")
     if not LS_BIN.exists():
