@@ -40,7 +40,7 @@ class Api:
         url, key = os.environ.get(URL_ENV), os.environ.get(KEY_ENV)
         missing = [name for name, val in ((URL_ENV, url), (KEY_ENV, key)) if not val]
         if missing:
-            raise AnnotateError(f"set {' and '.join(missing)} (see README, "Annotating")")
+            raise AnnotateError(f"set {' and '.join(missing)} (see the README section on annotating)")
         return cls(url, key)
 
     def __repr__(self) -> str:          # no token in reprs either
