@@ -49,6 +49,7 @@ class TrainConfig:
     num_threads: int = 0             # 0: leave torch's default
     o_weight: float = 1.0            # loss weight of the O tag (entity tags weigh 1.0)
     augment_digits: float = 0.0      # fraction of training windows whose digits are replaced at random
+    augment_copies: int = 0          # mention-replacement copies of each training document (ie.tag.augment)
 
     def __post_init__(self):
         # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
@@ -61,6 +62,8 @@ class TrainConfig:
                     setattr(self, f.name, int(v))
             except (TypeError, ValueError):
                 raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+        if self.augment_copies < 0:
+            raise ValueError(f"augment_copies must be >= 0, not {self.augment_copies}")
         if self.train_stride and not 0 < self.train_stride <= self.window:
             raise ValueError(f"need 0 < train_stride ({self.train_stride}) <= window ({self.window})")
         if not 0 < self.stride <= self.window:
@@ -197,6 +200,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     from transformers import Trainer, TrainingArguments, set_seed
 
     from ie.tag.data import DIGITS, DigitSwap, PadCollator, encode_tasks, gold_tags, load_corpus_tasks, split_by_document, doc_key
+    from ie.tag.augment import augment_tasks
     from ie.tag.encoding import save_encoder
     from ie.tag.model import build_model, make_encoder
 
@@ -210,7 +214,9 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         raise ValueError(f"{cfg.data}: no training documents left after holding out {cfg.eval_documents}")
     encoder = make_encoder(cfg, [t["data"]["text"] for t in tasks])
     model = build_model(cfg, encoder, tags)
-    train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
+    # augmented copies only ever come from training documents (pools harvested from them alone)
+    fit_tasks = train_tasks + augment_tasks(train_tasks, cfg.augment_copies, cfg.seed)
+    train_ds, _ = encode_tasks(fit_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
     if cfg.augment_digits > 0:
@@ -263,6 +269,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     metrics = {
         "train_documents": len({doc_key(t) for t in train_tasks}),
         "train_windows": len(train_ds),
+        "augment_copies": cfg.augment_copies,
         "eval_documents": len({doc_key(t) for t in eval_tasks}),
         "eval_document_ids": sorted({doc_key(t) for t in eval_tasks}),
         "silver": any(t.get("meta", {}).get("silver") for t in tasks),
