@@ -40,8 +40,11 @@ def load_tagger(model: str | None):
         if not (DEFAULT_MODEL_DIR / "config.json").exists():
             return None
         model = str(DEFAULT_MODEL_DIR)
+    from transformers.utils import logging as hf_logging
+
     from ie.tag.infer import Tagger
 
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar per worker would garble the batch's own bar
     return Tagger.from_pretrained(model)
 
 
