@@ -1,6 +1,6 @@
 """Readers: one `Document` (text in reading order) per input file, or a `ReadError` naming the file and problem.
 
-Formats: .txt/.md (any Chinese encoding), .html/.htm, .docx, .pdf. Tables from HTML, DOCX and PDF become one
+Formats: .txt/.md (any Chinese encoding; markdown markup is taken off .md), .html/.htm, .docx, .pdf. Tables from HTML, DOCX and PDF become one
 line per row, `| c1 | c2 | … |`. A cell covered by a merged neighbour (colspan/rowspan, DOCX gridSpan/vMerge,
 a pdfplumber `None`) is rendered EMPTY rather than repeated, so a value is never counted twice and every row
 of a table keeps the same number of cells. Text inside a cell is joined without the line breaks of the
@@ -42,6 +42,8 @@ def read_document(path: str | Path) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     if fmt in ("txt", "md"):
         text, enc = decode_text(data, str(p))
+        if fmt == "md":
+            text = strip_markdown(text)
     elif fmt == "html":
         text, enc = read_html(data, str(p))
     elif fmt == "docx":
@@ -168,6 +170,25 @@ def render_rows(rows: list[list[str | None]], raw_first: list[str | None] | None
         if any(cells):
             out.append(table_row(cells))
     return out
+
+
+# ---------------------------------------------------------------------------------------------- markdown
+
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_MD_RULE_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?[ \t]*)?$\n?", re.M)
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown as the text it prints, so a title or label never carries `#`/`**`: heading marks, bold marks
+    and table rule rows (`|---|:---:|`) go; a `<br>` inside a table row joins the cell's lines like the
+    HTML and DOCX readers do, elsewhere it is a line break."""
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_RULE_ROW.sub("", text)
+    text = _MD_STRONG.sub(r"\2", text)
+    return "\n".join(_MD_BR.sub("" if line.lstrip().startswith("|") else "\n", line)
+                     for line in text.split("\n"))
 
 
 # ---------------------------------------------------------------------------------------------- HTML

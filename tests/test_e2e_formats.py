@@ -302,7 +302,9 @@ def test_e2e_formats_all_formats_agree(format_reports):
     for name in rest:
         for sec in SECTIONS:
             assert reports[name].get(sec) == reports[first].get(sec), f"{name} vs {first}: {sec}"
-        assert reports[name]["meta"]["year"] == reports[first]["meta"]["year"] == 2024
+        assert reports[name]["meta"] == reports[first]["meta"], name
+        assert reports[name]["prose"] == reports[first]["prose"], name
+    assert reports[first]["meta"]["title"] == TITLE and reports[first]["meta"]["year"] == 2024
 
 
 def test_e2e_formats_html_keeps_merged_header_cells_empty(tmp_path):
@@ -337,3 +339,106 @@ def test_e2e_formats_pdf_equals_txt_and_gold(stem):
     for sec in SECTIONS:
         assert from_pdf.get(sec) == from_txt.get(sec), f"{stem}: {sec} differs between PDF and txt"
         assert from_pdf.get(sec) == g[sec], f"{stem}: {sec} differs from the gold"
+
+
+# ------------------------------------------------------------------------------------------------ messier sources
+
+VERTICAL = "三、\n本\n年\n度\n办\n理\n结\n果"
+
+
+def messy(grid):
+    """The grid as real sites print it: the 办理结果 header vertical (a line break per character), the long
+    labels broken over two lines."""
+    out = []
+    for row in grid:
+        new = []
+        for c in row:
+            if c == "三、本年度办理结果":
+                c = VERTICAL
+            elif c == "1.属于国家秘密":
+                c = "1.属于国家\n秘密"
+            elif c.startswith("（二）部分公开"):
+                c = "（二）部分公开（区分处理的，只计\n这一情形，不计其他情形）"
+            new.append(c)
+        out.append(new)
+    return out
+
+
+def write_html_messy(path, g):
+    """A GB2312 page: chrome around the report, the report inside a layout table, <th> headers, <p>/<br> inside
+    cells, &nbsp; in blank cells."""
+    out = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+           f"<title>{TITLE}</title></head><body><div class=nav>首页 &gt; 政务公开</div>",
+           "<table width=100%><tr><td>", f"<h2>{TITLE}</h2>",
+           "<p>发布日期：2025-01-20　浏览量：1024</p><!-- 正文开始 -->"]
+    for b in blocks(g):
+        if isinstance(b, str):
+            out.append(f"<p style='text-indent:2em'>&nbsp;&nbsp;{b}</p>")
+            continue
+        b = messy(b)
+        out.append('<table border="1" cellspacing="0"><tbody>')
+        rows = [[] for _ in b]
+        for r, _, text, rs, cs in spans(b):
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            tag = "th" if r == 0 else "td"
+            body = "<br/>".join(text.split("\n")) if text else "&nbsp;"
+            rows[r].append(f"<{tag}{attrs}><p><span>{body}</span></p></{tag}>")
+        out += ["<tr>" + "".join(cells) + "</tr>" for cells in rows]
+        out.append("</tbody></table>")
+    out += ["</td></tr></table>", "<div>【打印本页】 【关闭本页】</div>", "</body></html>"]
+    path.write_bytes("\n".join(out).encode("gb18030"))
+
+
+def write_docx_messy(path, g):
+    """DOCX whose vertical header has one paragraph per character and whose labels are split into runs."""
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for b in blocks(g):
+        if isinstance(b, str):
+            d.add_paragraph(b)
+            continue
+        b = messy(b)
+        t = d.add_table(rows=len(b), cols=len(b[0]))
+        for r, c, text, rs, cs in spans(b):
+            cell = t.cell(r, c)
+            if rs > 1 or cs > 1:
+                cell = cell.merge(t.cell(r + rs - 1, c + cs - 1))
+            lines = text.split("\n")
+            cell.text = ""
+            para = cell.paragraphs[0]
+            for i, line in enumerate(lines):
+                if i:
+                    para = cell.add_paragraph()
+                half = len(line) // 2
+                para.add_run(line[:half])
+                para.add_run(line[half:])
+    d.save(str(path))
+
+
+def write_markdown_messy(path, g):
+    """PDF-to-markdown: <br> inside cells, **bold** headings."""
+    lines = []
+    for b in blocks(g):
+        if isinstance(b, str):
+            lines += ["", f"**{b}**" if b[1:2] == "、" else b, ""]
+            continue
+        for i, row in enumerate(messy(b)):
+            lines.append("| " + " | ".join("" if c in (L, U) else c.replace("\n", "<br>") for c in row) + " |")
+            if i == 0:
+                lines.append("|" + ":---:|" * len(row))
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+MESSY = {"messy.html": write_html_messy, "messy.docx": write_docx_messy, "messy.md": write_markdown_messy}
+
+
+@pytest.mark.parametrize("name", list(MESSY))
+def test_e2e_formats_messy_sources_every_cell_equals_gold(tmp_path, name):
+    g = gold()
+    MESSY[name](tmp_path / name, g)
+    report = extract_file(tmp_path / name, use_model=False)
+    check_report(report, g["template"])
+    for sec in SECTIONS:
+        assert report.get(sec) == g[sec], f"{name}: {sec} differs from the gold"
+    assert table_issues(report) == [], name
+    assert report["meta"]["title"] == TITLE

@@ -248,3 +248,19 @@ def test_read_corpus_text_files_fast():
         doc = read_document(f)
         assert doc.encoding == "utf-8" and doc.text
     assert time.perf_counter() - t0 < 1.0
+
+
+# ------------------------------------------------------------------------------------------------- markdown
+
+def test_read_markdown_markup_taken_off(tmp_path):
+    md = ("# 某市2024年政府信息公开工作年度报告\n\n## 一、总体情况 ##\n**二、主动公开政府信息情况**\n"
+          "| 信息内容 | 本年制发件数 |\n|:---|---:|\n| 1.属于国家<br>秘密 | 3 |\n第一行<br/>第二行\n")
+    doc = read_document(write(tmp_path, "r.md", md.encode("utf-8")))
+    assert doc.text.splitlines() == [
+        "某市2024年政府信息公开工作年度报告", "", "一、总体情况", "二、主动公开政府信息情况",
+        "| 信息内容 | 本年制发件数 |", "| 1.属于国家秘密 | 3 |", "第一行", "第二行"]
+
+
+def test_read_txt_keeps_markdown_as_printed(tmp_path):
+    doc = read_document(write(tmp_path, "r.txt", "## 表二：主动公开\n".encode("utf-8")))
+    assert doc.text == "## 表二：主动公开\n"
