@@ -42,3 +42,12 @@ def test_tables_layout_regions_in_order():
 
 def test_tables_layout_thousands_separator_is_one_cell():
     assert rows_of("行政处罚 3,985,758\n行政强制 88,283") == [("行政处罚", ["3,985,758"]), ("行政强制", ["88,283"])]
+
+
+def test_tables_layout_pipe_row_blank_first_or_last_cell_counts():
+    f = fold("| 规章 |  | 无 | 12 |\n| 行政规范性文件 | 0 | 1 |  |\n| 三、本年度办理结果 |  | （一）予以公开 |  | 5 |  |\n")
+    a, b, c = tokenize(f, 0, len(f))
+    assert [x.text for x in a.cells_for(3)] == ["", "无", "12"]
+    assert [x.text for x in b.cells_for(3)] == ["0", "1", ""]
+    assert [x.text for x in c.cells_for(3)] == ["5"]        # blanks on both sides: nothing guessed
+    assert [x.text for x in a.cells_for(2)] == ["无", "12"]  # as many numbers as columns: blanks unused

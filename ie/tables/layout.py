@@ -42,9 +42,25 @@ class Row:
     line: int
     atoms: list[Atom] = field(default_factory=list)
 
+    lead: list[Atom] = field(default_factory=list)    # blank `| |` cells between the label and the first number
+    trail: list[Atom] = field(default_factory=list)   # blank cells after the last number
+
     @property
     def has_cells(self) -> bool:
         return bool(self.atoms)
+
+    def cells_for(self, n: int) -> list[Atom]:
+        """The printed cells for a row of n columns. A pipe row that prints fewer numbers than columns has a
+        blank first or last cell (`| 规章 |  | 1 | 12 |`); those blanks count when they sit on one side only:
+        blanks on both sides may be a merged label column or header padding, so nothing is guessed."""
+        missing = n - len(self.atoms)
+        if missing <= 0 or not all(a.explicit for a in self.atoms):
+            return self.atoms
+        if self.lead and not self.trail and len(self.lead) >= missing:
+            return self.lead[-missing:] + self.atoms
+        if self.trail and not self.lead and len(self.trail) >= missing:
+            return self.atoms + self.trail[:missing]
+        return self.atoms
 
 
 @dataclass
@@ -134,6 +150,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
 
     def close():
         nonlocal cur, label_parts
+        if cur is not None and cur.atoms:
+            cur.trail = list(pending)
         pending.clear()
         if cur is not None:
             cur.label = "".join(label_parts)
@@ -159,6 +177,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             # padding from merged headers and are dropped when the row closes.
             if not flow and prev_pipe and cur is not None and cur.atoms:
                 pending.append(Atom("", last_pipe + 1, last_pipe + 1, explicit=True))
+            elif not flow and prev_pipe and cur is not None and label_parts:
+                cur.lead.append(Atom("", last_pipe + 1, last_pipe + 1, explicit=True))
             prev_sep, prev_pipe, last_pipe = True, True, pos
             continue
         if kind == "ws":
@@ -180,6 +200,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         pending.clear()
         if cur is not None and cur.atoms:
             close()
+        if cur is not None:
+            cur.lead.clear()        # blanks between two label cells are merged label columns, not data
         if cur is None:
             cur = Row("", pos, line_no)
         ch = folded[pos]

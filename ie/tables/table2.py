@@ -55,7 +55,7 @@ def extract_table2(text: str, folded: str, region: tuple[int, int], template: st
         if p is None:
             issues.append(Issue("table_row_missing", "warning", f"表二: 行「{ROW_LABELS[key]}」 not found", fields))
             continue
-        cands = candidate_splits(p.row.atoms, len(cols))
+        cands = candidate_splits(p.row.cells_for(len(cols)), len(cols))
         if not cands:
             issues.append(Issue("table_cells_count", "warning",
                                 f"表二: 行「{ROW_LABELS[key]}」 prints {len(p.row.atoms)} cells for {len(cols)} columns; "

@@ -96,7 +96,7 @@ def extract_table3(text: str, folded: str, region: tuple[int, int], template: st
             issues.append(Issue("table_row_missing", "warning", f"表三: 行「{ROW_LABELS[key]}」 not found",
                                 [f"applications.{key}.{c}" for c in cols]))
             continue
-        atoms = p.row.atoms
+        atoms = p.row.cells_for(len(cols))
         all_c = candidate_splits(atoms, len(cols))
         if not all_c:
             what = "more" if len(atoms) > len(cols) else "fewer"
