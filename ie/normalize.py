@@ -147,9 +147,39 @@ def _repair_run(m: re.Match) -> str:
     return m.group(0)
 
 
+# UTF-8 bytes shown as GBK/GB18030 (`鏀垮簻` = 政府): re-encoding the run as GB18030 gives valid UTF-8.
+# Only a run that kept every byte can be repaired; where the page showed U+FFFD a byte is gone, and the
+# candidates for it are many (淮/淀/深…): such runs are left alone.
+_UTF8_AS_GBK = re.compile(rf"[^\x00-\x7f\s{CJK_PUNCT}]{{3,}}")
+
+
+def _gb2312_common(ch: str) -> bool:
+    """In GB2312 level 1, the 3,755 most common hanzi."""
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+
+
+def _repair_utf8_run(m: re.Match) -> str:
+    run = m.group(0)
+    try:
+        fixed = run.encode("gb18030").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    if not _MOJI_OK.fullmatch(fixed):
+        return run
+    # real text re-encoded this way almost never decodes; when it does, it is the rarer reading that loses
+    common_fixed = sum(map(_gb2312_common, fixed)) / len(fixed)
+    common_run = sum(map(_gb2312_common, run)) / len(run)
+    return fixed if common_fixed >= common_run + 0.3 else run
+
+
 def repair_mojibake(text: str, offs: list[int]) -> tuple[str, list[int]]:
     if "?" in text or "\ufffd" in text:
         text, offs = _sub(_MOJIBAKE, _repair_run, text, offs)
+    text, offs = _sub(_UTF8_AS_GBK, _repair_utf8_run, text, offs)
     # what is left of U+FFFD cannot be recovered: drop it rather than invent a character
     return _sub(re.compile("\ufffd"), lambda m: "", text, offs)
 

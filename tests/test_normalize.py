@@ -222,3 +222,17 @@ def test_normalize_speed_20k_chars():
     t0 = time.perf_counter()
     N.normalize(raw)
     assert time.perf_counter() - t0 < 0.1
+
+
+def test_normalize_utf8_shown_as_gbk_repaired_when_no_byte_was_lost():
+    mangled = "本年新收政府信息公开申请数量".encode("utf-8").decode("gb18030")   # 鏈\ue100勾鏂版敹…
+    n = N.normalize(f"一、{mangled}21件")
+    assert n.text == "一、本年新收政府信息公开申请数量21件"
+    # the repaired run maps back inside the mangled run
+    start = n.text.index("本")
+    assert n.offsets[start] == 2 and n.offsets[n.text.index("21")] == 2 + len(mangled)
+
+
+def test_normalize_real_rare_characters_are_not_taken_for_mojibake():
+    for real in ("鏖战犹酣", "龘靐齉", "淮安市洪泽区人民政府"):
+        assert N.normalize(real).text == real
