@@ -439,7 +439,7 @@ def test_noise_utf8_read_as_gbk_mojibake_does_not_crash(tmp_path):
     assert report["applications"] == APPLICATIONS      # the tables themselves are intact
 
 
-@pytest.mark.xfail(strict=True, reason="normalize repairs out-of-step GBK only, not UTF-8 decoded as GBK")
+@pytest.mark.xfail(strict=True, reason="UTF-8 shown as GBK with bytes lost to U+FFFD: each lost byte has many candidates, so it is not repaired")
 def test_noise_utf8_read_as_gbk_mojibake_repaired(tmp_path):
     mangled = TITLE.encode("utf-8").decode("gbk", errors="replace")
     report = run(tmp_path, report_text(spaced(rows_2021()), head=[mangled] + HEAD[1:]))
