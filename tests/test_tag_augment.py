@@ -69,3 +69,20 @@ def test_tag_augment_generators_follow_guideline_shapes():
         assert re.search(r"[年月日度末底初份\d]$", d)
     assert gen_date(random.Random(1), "2019-03-22 17:29") is not None
     assert [_cn_number(n) for n in (3, 10, 12, 20, 105, 2013)] == ["三", "十", "十二", "二十", "一百零五", "二千零一十三"]
+
+
+def test_tag_augment_inserts_doc_no_after_bare_titles():
+    text = "认真落实《政府网站发展指引》，全年共收到申请21件。"
+    start = text.index("《")
+    title = "《政府网站发展指引》"
+    task = {"id": 1, "data": {"text": text, "doc_id": "bare"}, "annotations": [{"result": [
+        {"type": "labels", "value": {"start": start, "end": start + len(title), "text": title, "labels": ["DOC_TITLE"]}}]}]}
+    copies = augment_tasks([task], copies=40, seed=2)
+    inserted = [t for t in copies if any(s.label == "DOC_NO" for s in task_spans(t))]
+    assert 0 < len(inserted) < 40
+    for t in inserted:
+        title_span, no = task_spans(t)
+        txt = t["data"]["text"]
+        # the brackets stay outside the DOC_NO, right after the title
+        assert txt[title_span.end] in "(（" and txt[no.start - 1] in "(（" and txt[no.end] in ")）"
+        assert no.start == title_span.end + 1

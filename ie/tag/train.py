@@ -214,9 +214,14 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         raise ValueError(f"{cfg.data}: no training documents left after holding out {cfg.eval_documents}")
     encoder = make_encoder(cfg, [t["data"]["text"] for t in tasks])
     model = build_model(cfg, encoder, tags)
-    # augmented copies only ever come from training documents (pools harvested from them alone)
-    fit_tasks = train_tasks + augment_tasks(train_tasks, cfg.augment_copies, cfg.seed)
-    train_ds, _ = encode_tasks(fit_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
+    train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
+    if cfg.augment_copies:
+        from datasets import concatenate_datasets
+
+        # copies come from the training documents only (their surface pools too); they are cut without
+        # overlap: their new surfaces, not shifted windows, are what they add
+        copies = augment_tasks(train_tasks, cfg.augment_copies, cfg.seed)
+        train_ds = concatenate_datasets([train_ds, encode_tasks(copies, encoder, cfg.window, cfg.window, tags)[0]])
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
     if cfg.augment_digits > 0:
