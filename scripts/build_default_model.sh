@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the shipped default tagger: train configs/default.yaml on annotations/corpus into ie/default_model/.
 # Usage: scripts/build_default_model.sh [extra `ie train` options, e.g. --max-steps 50]
-# Run from anywhere; about 5-8 minutes on a 2-core CPU. The model card (README.md), metrics.json and
+# Run from anywhere; about 6-9 minutes on the shared 2-core CPU (augmented copies triple the windows). The model card (README.md), metrics.json and
 # training_curve.png are written next to the weights.
 set -euo pipefail
 cd "$(dirname "$0")/.."

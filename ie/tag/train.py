@@ -182,6 +182,8 @@ def write_card(out: Path, cfg: TrainConfig, metrics: dict) -> None:
            f"{cfg.init_intermediate})" if cfg.model_name_or_path.startswith("init:") else ""),
         f"- window {cfg.window} characters, stride {cfg.stride}; lr {cfg.learning_rate}, epochs {cfg.epochs}, "
         f"max_steps {cfg.max_steps}, batch {cfg.batch_size}, seed {cfg.seed}; weights stored as {cfg.save_dtype}.",
+        f"- training windows every {cfg.train_stride or cfg.stride} characters; O-tag loss weight {cfg.o_weight}; "
+        f"{cfg.augment_copies} mention-replacement copies of each training document (`ie.tag.augment`).",
         f"- trained in {metrics['train_seconds']:.0f} s ({metrics['train_windows_per_second']:.1f} windows/s) "
         f"on {metrics['device']}; full config in `train_config.yaml`.", "",
         "## Held-out scores (whole documents, seqeval strict IOB2, entity level)", "",
@@ -218,10 +220,10 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     if cfg.augment_copies:
         from datasets import concatenate_datasets
 
-        # copies come from the training documents only (their surface pools too); they are cut without
-        # overlap: their new surfaces, not shifted windows, are what they add
+        # copies come from the training documents only (their surface pools too), windowed like the originals
         copies = augment_tasks(train_tasks, cfg.augment_copies, cfg.seed)
-        train_ds = concatenate_datasets([train_ds, encode_tasks(copies, encoder, cfg.window, cfg.window, tags)[0]])
+        train_ds = concatenate_datasets([train_ds, encode_tasks(copies, encoder, cfg.window,
+                                                                cfg.train_stride or cfg.stride, tags)[0]])
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
     if cfg.augment_digits > 0:
