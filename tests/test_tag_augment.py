@@ -86,3 +86,20 @@ def test_tag_augment_inserts_doc_no_after_bare_titles():
         # the brackets stay outside the DOC_NO, right after the title
         assert txt[title_span.end] in "(（" and txt[no.start - 1] in "(（" and txt[no.end] in ")）"
         assert no.start == title_span.end + 1
+
+
+def test_tag_augment_wired_into_training(tmp_path):
+    import json
+
+    from ie.tag.train import TrainConfig, train
+
+    tasks = [dict(_task(), id=i, data={"text": TEXT, "doc_id": f"d{i}"}) for i in range(3)]
+    (tmp_path / "t.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    common = dict(data=str(tmp_path / "t.json"), init_layers=1, init_hidden=32, init_heads=2, init_intermediate=64,
+                  window=48, stride=48, max_steps=1, batch_size=4, eval_documents=["d2"], save_dtype="float16")
+    plain = train(TrainConfig(output_dir=str(tmp_path / "a"), **common))
+    aug = train(TrainConfig(output_dir=str(tmp_path / "b"), augment_copies=2, **common))
+    assert aug["augment_copies"] == 2 and aug["train_documents"] == plain["train_documents"] == 2
+    # copies change lengths a little, so about three times the windows; held-out scoring is unchanged
+    assert 2.5 * plain["train_windows"] <= aug["train_windows"] <= 3.5 * plain["train_windows"]
+    assert aug["eval"]["support"] == plain["eval"]["support"] == 9
