@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         per_fold.append({"held_out": held, "f1": m["eval"]["f1"] if m.get("eval") else None,
                          "train_seconds": m["train_seconds"]})
         print(f"fold {i + 1}/{args.folds}: held out {', '.join(held)}; F1 {per_fold[-1]['f1']:.3f}", flush=True)
+        # pooled so far: an interrupted run still leaves its numbers
+        print(markdown_table(entity_scores(gold_all, pred_all)), flush=True)
     pooled = entity_scores(gold_all, pred_all)
     print(f"\n{args.folds}-fold cross-validation by document, {len(keys)} documents, config {args.config}"
           + (f", epochs {args.epochs}" if args.epochs else "") + "; pooled over folds:\n")
