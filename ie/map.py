@@ -34,21 +34,52 @@ class MapResult:
 
 # ------------------------------------------------------------------------------------------ entities
 
-def choose_entities(text: str, entities: list[Entity]) -> list[Entity]:
-    """Model spans the model is sure of, plus rule spans that do not overlap them.
+# A 文号 has an issuing-agency prefix and either a 〔year〕 and a serial, or 第N号 (国令第711号).
+_DOC_NO_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:〔(?:19|20)\d\d〕\d{1,5}|第\d{1,5})号")
+# Labels whose rule is a regex of the whole shape: where a rule span and a model span of the same label
+# overlap, the rule's boundaries are exact and win; the model adds what the rules do not see.
+_SHAPE_LABELS = frozenset({"DOC_NO", "DATE", "MONEY", "PERCENT"})
+_NUMBER_FIRST = re.compile(r"(?:近|约|逾|超过|百分之)?[\d〇○零一二三四五六七八九十两]")
 
-    When no rule spans were passed at all, the rules are run here, so that a caller holding only model
-    spans still gets the rules' fill-in.
+
+def plausible(e: Entity) -> bool:
+    """Whether a span's text can be read as its label at all: a model span that cannot is not used."""
+    if e.label == "DOC_NO":
+        return _DOC_NO_SHAPE.fullmatch(normalize_doc_no(e.text)) is not None
+    if e.label == "DATE":
+        return parse_date(e.text) is not None
+    if e.label == "MONEY":
+        return parse_money(e.text, "元") is not None
+    if e.label in ("COUNT", "PERCENT"):
+        # the number comes first (after an approximator): `件3646件` is a boundary slip, not a count
+        return _NUMBER_FIRST.match(e.text) is not None and parse_number(e.text) is not None
+    if e.label == "DOC_TITLE":
+        return e.text.startswith("《") and e.text.endswith("》")
+    return True
+
+
+def choose_entities(text: str, entities: list[Entity]) -> list[Entity]:
+    """Model spans the model is sure of and that read as their label, plus rule spans that do not overlap them.
+
+    For the shape labels a rule span beats an overlapping model span of the same label. When no rule spans
+    were passed at all, the rules are run here, so that a caller holding only model spans still gets the
+    rules' fill-in.
     """
     model = [e for e in entities if e.source == "model"]
     rules = [e for e in entities if e.source != "model"]
     if not rules:
         from ie.rules import find_entities
         rules = find_entities(text)
-    sure = [e for e in model if e.score is None or e.score >= MODEL_THRESHOLD]
+
+    def overlaps(a: Entity, b: Entity) -> bool:
+        return a.start < b.end and b.start < a.end
+
+    sure = [e for e in model if (e.score is None or e.score >= MODEL_THRESHOLD) and plausible(e)]
+    sure = [m for m in sure
+            if not (m.label in _SHAPE_LABELS and any(r.label == m.label and overlaps(r, m) for r in rules))]
     taken = sorted(sure, key=lambda e: e.start)
     for r in rules:
-        if not any(r.start < m.end and m.start < r.end for m in sure):
+        if not any(overlaps(r, m) for m in sure):
             taken.append(r)
     taken.sort(key=lambda e: (e.start, -e.end))
     return taken

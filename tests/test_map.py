@@ -165,3 +165,20 @@ def test_map_corpus_prose_matches_gold(stem):
 ])
 def test_map_prose_wording_variants_with_rule_spans(text, prose):
     assert map_report(text, [], "prose").prose == prose   # no spans passed: the rules fill in
+
+
+def test_map_model_spans_that_do_not_read_as_their_label_are_not_used():
+    from ie.map import choose_entities, plausible
+
+    text = "全年共收办政府信息公开申请案件3646件，分发了300本中办22号文件，依据渝府办发〔2018〕76号"
+    assert not plausible(Entity("COUNT", 14, 20, text[14:20], 0.9, "model"))          # 件3646件
+    assert not plausible(Entity("DOC_NO", 31, 35, "办22号", 0.9, "model"))            # no 〔year〕
+    assert plausible(Entity("DOC_NO", 42, 55, "渝府办发〔2018〕76号", 0.9, "model"))
+    i = text.index("渝")
+    model = [Entity("COUNT", 14, 20, text[14:20], 0.9, "model"),
+             Entity("DOC_NO", i + 1, i + 13, text[i + 1:i + 13], 0.99, "model")]     # 府办发〔2018〕76号
+    chosen = choose_entities(text, model)
+    by_label = {(e.label, e.text, e.source) for e in chosen}
+    assert ("COUNT", "3646件", "rule") in by_label                                  # the rule fills in
+    assert ("DOC_NO", "渝府办发〔2018〕76号", "rule") in by_label                      # rule shape wins
+    assert not any(e.source == "model" for e in chosen)
