@@ -195,21 +195,22 @@ def _convert_regions(regions: list[dict], table: dict[int, int] | list[int], wha
     return out
 
 
-def prediction_offsets_to_js(prediction: dict, text: str) -> dict:
-    """A prediction/annotation (dict with `result`) with Python offsets -> the same with UTF-16 offsets."""
-    if all(ord(c) <= 0xFFFF for c in text):
+def _convert_prediction(prediction: dict, text: str, offsets, what: str) -> dict:
+    if all(ord(c) <= 0xFFFF for c in text):   # BMP only: both count the same
         return prediction
     out = dict(prediction)
-    out["result"] = _convert_regions(prediction.get("result", []), js_offsets(text), "prediction")
+    out["result"] = _convert_regions(prediction.get("result", []), offsets(text), what)
     return out
+
+
+def prediction_offsets_to_js(prediction: dict, text: str) -> dict:
+    """A prediction/annotation (dict with `result`) with Python offsets -> the same with UTF-16 offsets."""
+    return _convert_prediction(prediction, text, js_offsets, "prediction")
 
 
 def prediction_offsets_to_python(prediction: dict, text: str) -> dict:
-    if all(ord(c) <= 0xFFFF for c in text):
-        return prediction
-    out = dict(prediction)
-    out["result"] = _convert_regions(prediction.get("result", []), py_offsets(text), "annotation")
-    return out
+    """A prediction/annotation with UTF-16 offsets (as Label Studio sends it) -> Python offsets."""
+    return _convert_prediction(prediction, text, py_offsets, "annotation")
 
 
 def task_offsets_to_python(task: dict) -> dict:
