@@ -149,6 +149,7 @@ def plot_curve(log_history: list[dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     if loss:
         ax.plot(*zip(*loss), label="training loss", color="tab:blue")
+        ax.legend(loc="upper right")
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     if f1:
@@ -157,7 +158,6 @@ def plot_curve(log_history: list[dict], path: Path) -> None:
         ax2.set_ylabel("entity F1")
         ax2.set_ylim(0, 1)
         ax2.legend(loc="center right")
-    ax.legend(loc="upper right")
     ax.set_title("tagger training")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
