@@ -176,19 +176,36 @@ def write_html(path, g):
     path.write_text("\n".join(out), encoding="utf-8")
 
 
-def write_docx(path, g):
+def _fill_plain(cell, text):
+    cell.text = text
+
+
+def _fill_messy(cell, text):
+    """One paragraph per line, each line split into two runs (as Word stores edited labels)."""
+    cell.text = ""
+    para = cell.paragraphs[0]
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            para = cell.add_paragraph()
+        half = len(line) // 2
+        para.add_run(line[:half])
+        para.add_run(line[half:])
+
+
+def write_docx(path, g, grid=lambda b: b, fill=_fill_plain):
     docx = pytest.importorskip("docx")
     d = docx.Document()
     for b in blocks(g):
         if isinstance(b, str):
             d.add_paragraph(b)
             continue
+        b = grid(b)
         t = d.add_table(rows=len(b), cols=len(b[0]))
         for r, c, text, rs, cs in spans(b):
             cell = t.cell(r, c)
             if rs > 1 or cs > 1:
                 cell = cell.merge(t.cell(r + rs - 1, c + cs - 1))
-            cell.text = text
+            fill(cell, text)
     d.save(str(path))
 
 
@@ -391,28 +408,7 @@ def write_html_messy(path, g):
 
 def write_docx_messy(path, g):
     """DOCX whose vertical header has one paragraph per character and whose labels are split into runs."""
-    docx = pytest.importorskip("docx")
-    d = docx.Document()
-    for b in blocks(g):
-        if isinstance(b, str):
-            d.add_paragraph(b)
-            continue
-        b = messy(b)
-        t = d.add_table(rows=len(b), cols=len(b[0]))
-        for r, c, text, rs, cs in spans(b):
-            cell = t.cell(r, c)
-            if rs > 1 or cs > 1:
-                cell = cell.merge(t.cell(r + rs - 1, c + cs - 1))
-            lines = text.split("\n")
-            cell.text = ""
-            para = cell.paragraphs[0]
-            for i, line in enumerate(lines):
-                if i:
-                    para = cell.add_paragraph()
-                half = len(line) // 2
-                para.add_run(line[:half])
-                para.add_run(line[half:])
-    d.save(str(path))
+    write_docx(path, g, grid=messy, fill=_fill_messy)
 
 
 def write_markdown_messy(path, g):
