@@ -82,25 +82,19 @@ def extract_document(doc: Document, tagger=None, include_text: bool = True) -> d
     report["documents"] = mapped.documents
     report["dates"] = mapped.dates
     report["entities"] = mapped.entities
-    evidence = {path: ev.to_json() for path, ev in tables.evidence.items()}
-    evidence.update({path: (ev.to_json() if hasattr(ev, "to_json") else ev) for path, ev in mapped.evidence.items()})
-    report["evidence"] = evidence
-    report["issues"] = [_issue_json(i) for i in _dedupe(issues)]
+    report["evidence"] = {path: ev.to_json() for path, ev in {**tables.evidence, **mapped.evidence}.items()}
+    report["issues"] = [i.to_json() for i in _dedupe(issues)]
     if include_text:
         report["text"] = text
     return report
 
 
-def _issue_json(issue) -> dict:
-    return issue.to_json() if hasattr(issue, "to_json") else dict(issue)
-
-
-def _dedupe(issues: list) -> list:
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    """The same finding reached by two stages is reported once."""
     seen, out = set(), []
     for i in issues:
-        key = (getattr(i, "code", None), getattr(i, "message", None)) if not isinstance(i, dict) else (i["code"], i["message"])
-        if key not in seen:
-            seen.add(key)
+        if (i.code, i.message) not in seen:
+            seen.add((i.code, i.message))
             out.append(i)
     return out
 
