@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +13,42 @@ META_COLUMNS = ["meta.template", "meta.title", "meta.issuer", "meta.year", "meta
                 "meta.period_end", "meta.published_on"]
 SOURCE_COLUMNS = ["source.path", "source.format", "source.encoding", "source.sha256"]
 TAIL_COLUMNS = ["documents", "issues.count", "issues.codes"]
+
+
+class OverwriteError(OSError):
+    """An output path that is one of the run's inputs: nothing a user gave us is written over."""
+
+
+def output_names(inputs: list[Path]) -> dict[Path, str]:
+    """`<stem>.json` per input; inputs sharing a stem (report.txt and report.pdf) get `<stem>.<ext>.json`."""
+    stems: dict[str, int] = {}
+    for f in inputs:
+        stems[f.stem] = stems.get(f.stem, 0) + 1
+    names, used = {}, set()
+    for f in inputs:
+        name = f"{f.stem}.json" if stems[f.stem] == 1 else f"{f.stem}{f.suffix.lower()}.json"
+        base, n = name[:-5], 2
+        while name in used:  # same stem and suffix in different folders
+            name = f"{base}-{n}.json"
+            n += 1
+        used.add(name)
+        names[f] = name
+    return names
+
+
+def refuse_inputs(path: Path, inputs: set[Path]) -> None:
+    if path.resolve() in inputs:
+        raise OverwriteError(f"{path}: refusing to overwrite an input file")
+
+
+def write_atomic(path: Path, data: str, inputs: set[Path]) -> None:
+    """Write via a temp file and rename; refuse to write over any input of this run."""
+    refuse_inputs(path, inputs)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 
 
 def csv_columns() -> list[str]:
@@ -51,8 +87,6 @@ class ReportWriter:
         self._fh = None
         self._csv = None
         if fmt == "json":
-            from ie.extract import output_names
-
             self._names = output_names(inputs)
 
     def __enter__(self):
@@ -63,10 +97,7 @@ class ReportWriter:
                 self._fh = sys.stdout
             else:
                 target = self.out_dir / ("reports.jsonl" if self.fmt == "jsonl" else "reports.csv")
-                if target.resolve() in self.inputs:
-                    from ie.extract import ExtractError
-
-                    raise ExtractError(f"{target}: refusing to overwrite an input file")
+                refuse_inputs(target, self.inputs)
                 self._fh = open(target, "w", encoding="utf-8", newline="")
             if self.fmt == "csv":
                 self._columns = csv_columns()
@@ -80,8 +111,6 @@ class ReportWriter:
             if self.out_dir is None:
                 sys.stdout.write(data)
             else:
-                from ie.extract import write_atomic
-
                 write_atomic(self.out_dir / self._names[path], data, self.inputs)
         elif self.fmt == "jsonl":
             self._fh.write(json.dumps(report, ensure_ascii=False) + "\n")
@@ -94,13 +123,3 @@ class ReportWriter:
         if self._fh is not None and self._fh is not sys.stdout:
             self._fh.close()
         return False
-
-
-def report_to_csv(reports: list[dict]) -> str:
-    buf = io.StringIO()
-    cols = csv_columns()
-    w = csv.DictWriter(buf, fieldnames=cols)
-    w.writeheader()
-    for r in reports:
-        w.writerow(csv_row(r, cols))
-    return buf.getvalue()

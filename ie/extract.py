@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -149,32 +148,6 @@ def collect_inputs(args: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     return unique, problems
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """`<stem>.json` per input; inputs sharing a stem (report.txt and report.pdf) get `<stem>.<ext>.json`."""
-    stems: dict[str, int] = {}
-    for f in inputs:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
-    names, used = {}, set()
-    for f in inputs:
-        name = f"{f.stem}.json" if stems[f.stem] == 1 else f"{f.stem}{f.suffix.lower()}.json"
-        base, n = name[:-5], 2
-        while name in used:  # same stem and suffix in different folders
-            name = f"{base}-{n}.json"
-            n += 1
-        used.add(name)
-        names[f] = name
-    return names
-
-
-def write_atomic(path: Path, data: str, inputs: set[Path]) -> None:
-    """Write via a temp file and rename; refuse to write over any input of this run."""
-    if path.resolve() in inputs:
-        raise ExtractError(f"{path}: refusing to overwrite an input file")
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(data, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 @dataclass
 class Outcome:
     path: Path
@@ -263,6 +236,23 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _record(outcome: Outcome, writer, summary: Summary) -> None:
+    """Write one finished report, or count its failure; a file that cannot be written fails alone."""
+    error = outcome.error
+    if error is None:
+        try:
+            writer.write(outcome.path, outcome.report)
+        except OSError as exc:  # includes OverwriteError
+            error = str(exc)
+    if error is not None:
+        summary.failed.append((str(outcome.path), error))
+        print(f"error: {error}", file=sys.stderr)
+        return
+    summary.done += 1
+    if outcome.report["issues"]:
+        summary.with_issues += 1
+
+
 def run(args: argparse.Namespace) -> int:
     from ie.export import ReportWriter
 
@@ -271,22 +261,13 @@ def run(args: argparse.Namespace) -> int:
     for name, why in problems:
         print(f"error: {name}: {why}", file=sys.stderr)
     opts = {"model": args.model, "use_model": not args.no_model, "include_text": not args.no_text}
-    writer = ReportWriter(args.format, Path(args.out) if args.out else None, inputs)
-    with writer:
-        for outcome in run_batch(inputs, max(1, args.workers), opts, progress=not args.quiet):
-            if outcome.error:
-                summary.failed.append((str(outcome.path), outcome.error))
-                print(f"error: {outcome.error}", file=sys.stderr)
-                continue
-            try:
-                writer.write(outcome.path, outcome.report)
-            except (OSError, ExtractError) as exc:
-                summary.failed.append((str(outcome.path), str(exc)))
-                print(f"error: {exc}", file=sys.stderr)
-                continue
-            summary.done += 1
-            if outcome.report["issues"]:
-                summary.with_issues += 1
+    try:
+        with ReportWriter(args.format, Path(args.out) if args.out else None, inputs) as writer:
+            for outcome in run_batch(inputs, max(1, args.workers), opts, progress=not args.quiet):
+                _record(outcome, writer, summary)
+    except OSError as exc:  # the output folder or file itself cannot be used: nothing was written
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(summary.line(), file=sys.stderr)
     for path, why in summary.failed:
         print(f"  failed: {why}", file=sys.stderr)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from ie.cli import main
-from ie.extract import collect_inputs, extract_file, output_names
+from ie.export import output_names
+from ie.extract import collect_inputs, extract_file
 from ie.schema import schema_errors
 
 
@@ -97,3 +98,14 @@ def test_extract_workers_give_the_same_reports(tmp_path, corpus, workers):
         a = json.loads((tmp_path / "one" / f"{f.stem}.json").read_text(encoding="utf-8"))
         b = json.loads((tmp_path / "many" / f"{f.stem}.json").read_text(encoding="utf-8"))
         assert a == b
+
+
+def test_extract_jsonl_target_that_is_an_input_is_refused(tmp_path, small_report, capsys):
+    # the user's own reports.jsonl given as an input: the run must not write over it, nor crash
+    target = tmp_path / "reports.jsonl"
+    target.write_text("a user's file\n", encoding="utf-8")
+    rc = main(["extract", "--quiet", "--no-model", "--format", "jsonl", "-o", str(tmp_path),
+               str(small_report), str(target)])
+    assert rc == 1
+    assert target.read_text(encoding="utf-8") == "a user's file\n"
+    assert "refusing to overwrite an input file" in capsys.readouterr().err
