@@ -20,36 +20,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def export_onnx(model, path: Path, seq: int) -> None:
+    """Exports input_ids, attention_mask and token_type_ids (the character classes, or all zeros)."""
     import torch
 
     ids = torch.ones((2, seq), dtype=torch.long)
     mask = torch.ones((2, seq), dtype=torch.long)
+    types = torch.zeros((2, seq), dtype=torch.long)
 
     class Wrapper(torch.nn.Module):
         def __init__(self, m):
             super().__init__()
             self.m = m
 
-        def forward(self, input_ids, attention_mask):
-            return self.m(input_ids=input_ids, attention_mask=attention_mask).logits
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
 
+    axes = {0: "batch", 1: "seq"}
     torch.onnx.export(
-        Wrapper(model).eval(), (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
-        output_names=["logits"], dynamo=False, opset_version=17,
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                      "logits": {0: "batch", 1: "seq"}},
+        Wrapper(model).eval(), (ids, mask, types), str(path),
+        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"], dynamo=False,
+        opset_version=17, dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                                        "logits": axes},
     )
 
 
 def ort_runner(path: Path, threads: int):
+    import numpy as np
     import onnxruntime as ort
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
-    def run(ids, mask):
-        return sess.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+    def run(ids, mask, types=None):
+        types = types if types is not None else np.zeros_like(ids)
+        return sess.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
 
     return run
 

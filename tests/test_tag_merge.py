@@ -81,3 +81,23 @@ def test_tag_decode_unsure_b_inside_a_run_does_not_split_the_entity():
     # a confident B- does start a second entity of the same type
     probs[3] = mix(B_COUNT=0.95)
     assert decode(probs, TAGS)[0][3] == "B-COUNT"
+
+
+def test_tag_calibrated_softmax_undoes_the_o_weight_of_training():
+    import numpy as np
+
+    from ie.tag.merge import calibrated_softmax
+
+    logits = np.array([[2.0, 1.0, 0.5], [0.0, 0.5, 0.0]], dtype=np.float32)
+    plain = calibrated_softmax(logits, 0, 1.0)
+    assert np.allclose(plain.sum(-1), 1.0)
+    adjusted = calibrated_softmax(logits, 0, 0.5)
+    assert np.allclose(adjusted.sum(-1), 1.0)
+    # trained with O weighted by w, the model's odds of O against any tag are w times the true odds
+    odds_plain = plain[:, 0] / plain[:, 1]
+    odds_adjusted = adjusted[:, 0] / adjusted[:, 1]
+    assert np.allclose(odds_adjusted, odds_plain / 0.5)
+    # the other tags keep their ratio
+    assert np.allclose(adjusted[:, 1] / adjusted[:, 2], plain[:, 1] / plain[:, 2])
+    # a close call the weighted model gives to an entity tag goes back to O once the weight is undone
+    assert plain[1].argmax() == 1 and adjusted[1].argmax() == 0

@@ -39,6 +39,43 @@ def tiny_model(tmp_path_factory):
     return d / "model", metrics
 
 
+def test_tag_train_with_char_classes_saves_and_tags_the_same_way(tmp_path):
+    """A model trained with character classes as token types needs them again at inference: tagger.json says
+    so, the type table is sized for the classes, and a reloaded model tags with them (a model fed no types
+    would give different outputs)."""
+    import numpy as np
+
+    from ie.tag.encoding import CHAR_CLASSES
+    from ie.tag.infer import Tagger
+    from ie.tag.train import train
+
+    (tmp_path / "tasks.json").write_text(json.dumps([_task(i) for i in range(3)], ensure_ascii=False),
+                                         encoding="utf-8")
+    cfg = TrainConfig(data=str(tmp_path / "tasks.json"), output_dir=str(tmp_path / "model"), init_layers=1,
+                      init_hidden=32, init_heads=2, init_intermediate=64, window=48, stride=40, max_steps=3,
+                      batch_size=8, eval_documents=["doc2"], init_char_classes=True, o_weight=0.5)
+    train(cfg)
+    meta = json.loads((tmp_path / "model" / "tagger.json").read_text())
+    assert meta["char_classes"] is True and meta["o_weight"] == 0.5
+    tagger = Tagger.from_pretrained(tmp_path / "model", num_threads=1)
+    assert tagger.model.config.type_vocab_size == len(CHAR_CLASSES) and tagger.o_weight == 0.5
+    text = "2024年5月6日收到申请12件，依据渝府办发〔2024〕3号办理。" * 2
+    seen = []
+    tagger.runner = lambda ids, mask, types: seen.append(types) or tagger._torch_runner(ids, mask, types)
+    seq, _ = tagger.tag_sequence(text)
+    assert len(seq) == len(text) and seen and all(t is not None and t.max() > 0 for t in seen)
+    with_types = tagger._torch_runner(*_batch(tagger, text))
+    without = tagger._torch_runner(*_batch(tagger, text)[:2])
+    assert not np.allclose(with_types, without)
+
+
+def _batch(tagger, text):
+    import numpy as np
+
+    e = tagger.encoder.encode(text[:40])
+    return (np.array([e.input_ids]), np.ones((1, len(e)), dtype=np.int64), np.array([e.token_type_ids]))
+
+
 def test_tag_train_saves_safetensors_label_map_and_reports(tiny_model):
     out, metrics = tiny_model
     names = {p.name for p in out.iterdir()}

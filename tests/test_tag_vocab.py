@@ -55,3 +55,30 @@ def test_tag_wordpiece_encoder_feeds_characters_as_words(tmp_path):
     # [CLS] 共 2 0 1 8 年 [SEP]: the space gets no token, every other character exactly one, in order
     assert e.char_pos == [-1, 0, 1, 2, 3, 4, 6, -1]
     assert e.input_ids[2] == vocab.index("2") and e.input_ids[5] == vocab.index("8")
+
+
+def test_tag_char_classes_group_shapes_not_characters():
+    from ie.tag.encoding import CHAR_CLASSES, char_class
+
+    assert char_class("7") == char_class("７") == CHAR_CLASSES["digit"]
+    assert char_class("〇") == char_class("二") == CHAR_CLASSES["cn_numeral"]
+    assert {char_class(c) for c in "年月日号"} == {CHAR_CLASSES["unit"]}
+    assert {char_class(c) for c in "〔﹝[【(（《"} == {CHAR_CLASSES["open"]}
+    assert {char_class(c) for c in "〕﹞]】)）》"} == {CHAR_CLASSES["close"]}
+    assert char_class("\n") == char_class(" ") == CHAR_CLASSES["space"]
+    assert char_class("a") == char_class("Ｚ") == CHAR_CLASSES["latin"]
+    assert char_class("渝") == char_class("𠀀") == CHAR_CLASSES["hanzi"]
+    assert char_class("。") == char_class("%") == CHAR_CLASSES["punct"]
+    assert max(CHAR_CLASSES.values()) == len(CHAR_CLASSES) - 1
+
+
+def test_tag_char_encoder_types_line_up_with_characters():
+    from ie.tag.encoding import CharEncoder, char_class
+    from ie.tag.vocab import CharVocab
+
+    text = "渝府办发〔2018〕76号"
+    plain = CharEncoder(CharVocab.build([text])).encode(text)
+    assert plain.token_type_ids is None
+    enc = CharEncoder(CharVocab.build([text]), char_classes=True).encode(text)
+    assert enc.input_ids == plain.input_ids
+    assert enc.token_type_ids == [0, *(char_class(c) for c in text), 0]

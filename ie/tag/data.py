@@ -53,7 +53,10 @@ def encode_tasks(tasks: list[dict], encoder, window: int, stride: int, tags: lis
     def enc(row):
         e = encoder.encode(row["chars"])
         labels = [tag2id[row["tags"][p]] if p >= 0 else IGNORE for p in e.char_pos]
-        return {"input_ids": e.input_ids, "labels": labels, "char_pos": e.char_pos, "n_chars": len(row["chars"])}
+        row = {"input_ids": e.input_ids, "labels": labels, "char_pos": e.char_pos, "n_chars": len(row["chars"])}
+        if e.token_type_ids is not None:
+            row["token_type_ids"] = e.token_type_ids
+        return row
 
     ds = ds.map(enc, remove_columns=["chars", "tags"], desc="encode windows")
     for d, s, n, cp in zip(ds["doc_id"], ds["start"], ds["n_chars"], ds["char_pos"]):
@@ -80,13 +83,19 @@ class PadCollator:
         ids = torch.full((len(rows), n), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(rows), n), dtype=torch.long)
         labels = torch.full((len(rows), n), IGNORE, dtype=torch.long)
+        types = torch.zeros((len(rows), n), dtype=torch.long) if "token_type_ids" in rows[0] else None
         for i, r in enumerate(rows):
             k = len(r["input_ids"])
             ids[i, :k] = torch.as_tensor(r["input_ids"])
             mask[i, :k] = 1
             if "labels" in r:
                 labels[i, :k] = torch.as_tensor(r["labels"])
-        return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+            if types is not None:
+                types[i, :k] = torch.as_tensor(r["token_type_ids"])
+        batch = {"input_ids": ids, "attention_mask": mask, "labels": labels}
+        if types is not None:
+            batch["token_type_ids"] = types
+        return batch
 
 
 DIGITS = "0123456789"

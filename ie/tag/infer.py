@@ -9,7 +9,7 @@ import numpy as np
 
 from ie.convert import bio_to_spans, windows
 from ie.models import Entity
-from ie.tag.merge import WindowOutput, decode, merge_windows
+from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows
 
 
 def sensible_threads() -> int:
@@ -22,7 +22,8 @@ def sensible_threads() -> int:
 
 
 class Tagger:
-    """Character tagger. `runner(input_ids, attention_mask) -> logits` (numpy) lets another backend
+    """Character tagger. `runner(input_ids, attention_mask, token_type_ids) -> logits` (numpy; the type ids are
+    None unless the model was trained with character classes) lets another backend
     (ONNX Runtime, see benchmarks/onnx_bench.py) stand in for torch with the same windows and merge."""
 
     def __init__(self, model, encoder, meta: dict, path: str | Path | None = None,
@@ -32,6 +33,8 @@ class Tagger:
         self.window = int(meta["window"])
         self.stride = int(meta["stride"])
         self.tags: list[str] = list(meta["tags"])
+        # the O-tag loss weight the model was trained with; undone in the softmax (see calibrated_softmax)
+        self.o_weight = float(meta.get("o_weight", 1.0))
         self.path = str(path) if path else None
         self.batch_size = batch_size
         self.runner = runner or self._torch_runner
@@ -56,11 +59,12 @@ class Tagger:
             raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")
         return cls(model, encoder, meta, path, batch_size=batch_size)
 
-    def _torch_runner(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _torch_runner(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         import torch
 
+        extra = {"token_type_ids": torch.from_numpy(types)} if types is not None else {}
         with torch.inference_mode():
-            out = self.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+            out = self.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask), **extra)
         return out.logits.float().numpy()
 
     def window_outputs(self, text: str) -> list[WindowOutput]:
@@ -72,12 +76,13 @@ class Tagger:
             n = max(len(e) for e in batch)
             ids = np.full((len(batch), n), self.encoder.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), n), dtype=np.int64)
+            types = np.zeros((len(batch), n), dtype=np.int64) if batch[0].token_type_ids is not None else None
             for i, e in enumerate(batch):
                 ids[i, : len(e)] = e.input_ids
                 mask[i, : len(e)] = 1
-            logits = self.runner(ids, mask)
-            z = np.exp(logits - logits.max(-1, keepdims=True))
-            probs = z / z.sum(-1, keepdims=True)
+                if types is not None:
+                    types[i, : len(e)] = e.token_type_ids
+            probs = calibrated_softmax(self.runner(ids, mask, types), self.tags.index("O"), self.o_weight)
             for i, e in enumerate(batch):
                 s, t = spans[b + i]
                 outs.append(WindowOutput(s, t, e.char_pos, probs[i, : len(e)]))

@@ -42,6 +42,21 @@ def merge_windows(n_chars: int, outputs: list[WindowOutput], n_tags: int) -> np.
     return merged
 
 
+def calibrated_softmax(logits: np.ndarray, o_index: int, o_weight: float = 1.0) -> np.ndarray:
+    """Softmax over the last axis, undoing the O-tag loss weight of training.
+
+    A model trained with the O tag weighted by w (`o_weight` in the config) learns p_w(O) ∝ w·p(O): it is
+    pushed toward entity tags on purpose, to leave "all O" early. Subtracting log w from the O logit gives
+    back probabilities for the unweighted task (logit adjustment), so scores and the O-versus-entity choice
+    in `decode` are not biased toward entities. The correction follows from the training config alone.
+    """
+    z = np.asarray(logits, dtype=np.float32).copy()
+    if o_weight != 1.0:
+        z[..., o_index] -= np.float32(np.log(o_weight))
+    z = np.exp(z - z.max(-1, keepdims=True))
+    return z / z.sum(-1, keepdims=True)
+
+
 SPLIT_THRESHOLD = 0.9
 
 

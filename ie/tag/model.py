@@ -16,7 +16,7 @@ def make_encoder(cfg, texts: list[str]):
     from ie.tag.vocab import CharVocab
 
     if is_local_init(cfg.model_name_or_path):
-        return CharEncoder(CharVocab.build(texts))
+        return CharEncoder(CharVocab.build(texts), char_classes=cfg.init_char_classes)
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(cfg.model_name_or_path)
@@ -25,6 +25,8 @@ def make_encoder(cfg, texts: list[str]):
 
 def build_model(cfg, encoder, tags: list[str]):
     from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification
+
+    from ie.tag.encoding import CHAR_CLASSES
 
     id2label = dict(enumerate(tags))
     label2id = {t: i for i, t in enumerate(tags)}
@@ -39,6 +41,8 @@ def build_model(cfg, encoder, tags: list[str]):
             hidden_dropout_prob=cfg.init_dropout,
             attention_probs_dropout_prob=cfg.init_dropout,
             max_position_embeddings=positions,
+            # token types carry the character classes when asked for (plain BERT: a bigger type table)
+            type_vocab_size=len(CHAR_CLASSES) if cfg.init_char_classes else 2,
             pad_token_id=encoder.pad_id,
             num_labels=len(tags), id2label=id2label, label2id=label2id,
         )

@@ -29,6 +29,7 @@ class TrainConfig:
     init_intermediate: int = 768
     init_dropout: float = 0.1
     init_sinusoidal_positions: bool = True
+    init_char_classes: bool = False  # feed character shape classes as token_type_ids (ie.tag.encoding)
     max_tokens: int = 512
     labels: list[str] = field(default_factory=lambda: list(LABELS))
     window: int = 256
@@ -110,11 +111,11 @@ def _precision_flags(choice: str) -> dict:
     return {choice: True}
 
 
-def _doc_metrics_fn(eval_meta, gold, tags, keep: dict):
+def _doc_metrics_fn(eval_meta, gold, tags, keep: dict, o_weight: float = 1.0):
     """compute_metrics that merges eval windows back into whole documents and scores them with seqeval."""
     import numpy as np
 
-    from ie.tag.merge import WindowOutput, decode, merge_windows
+    from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows
     from ie.tag.metrics import entity_scores, flat
 
     def compute(eval_pred):
@@ -122,9 +123,8 @@ def _doc_metrics_fn(eval_meta, gold, tags, keep: dict):
         logits = logits[0] if isinstance(logits, tuple) else logits
         by_doc: dict[str, list] = {}
         for i, m in enumerate(eval_meta):
-            z = logits[i, : len(m.char_pos)].astype(np.float32)
-            z = np.exp(z - z.max(-1, keepdims=True))
-            by_doc.setdefault(m.doc_id, []).append(WindowOutput(m.start, m.end, m.char_pos, z / z.sum(-1, keepdims=True)))
+            probs = calibrated_softmax(logits[i, : len(m.char_pos)], tags.index("O"), o_weight)
+            by_doc.setdefault(m.doc_id, []).append(WindowOutput(m.start, m.end, m.char_pos, probs))
         g_all, p_all = [], []
         for doc, (text, g) in gold.items():
             probs = merge_windows(len(text), by_doc.get(doc, []), len(tags))
@@ -266,7 +266,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
         data_collator=PadCollator(encoder.pad_id),
         compute_loss_func=loss_fn,
-        compute_metrics=_doc_metrics_fn(eval_meta, gold_tags(eval_tasks), tags, keep) if eval_ds is not None else None,
+        compute_metrics=_doc_metrics_fn(eval_meta, gold_tags(eval_tasks), tags, keep, cfg.o_weight) if eval_ds is not None else None,
     )
     t0 = time.perf_counter()
     result = trainer.train()
@@ -294,7 +294,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         if cfg.save_dtype == "float16":
             model = model.to(torch.float16)
         model.save_pretrained(str(out))
-        save_encoder(encoder, out, cfg.window, cfg.stride, tags)
+        save_encoder(encoder, out, cfg.window, cfg.stride, tags, cfg.o_weight)
         text = yaml.safe_dump(dataclasses.asdict(cfg), allow_unicode=True, sort_keys=False)
         header = f"# copy of {config_path}\n" if config_path else ""
         (out / "train_config.yaml").write_text(header + text, encoding="utf-8")
