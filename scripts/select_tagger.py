@@ -68,7 +68,8 @@ def run(args) -> dict:
         for _, (text, g) in gold_tags([t for t in tasks if doc_key(t) in validate]).items():
             gold.append(g)
             pred.append(tagger.tag_sequence(text)[0])
-        shutil.rmtree(cfg.output_dir, ignore_errors=True)
+        if args.keep:
+            shutil.copytree(cfg.output_dir, args.keep, dirs_exist_ok=True)
     scores = entity_scores(gold, pred)
     return {"name": args.name, "settings": settings, "validate": validate, "excluded": sorted(held),
             "seconds": round(seconds, 1), "train_steps": metrics["train_steps"], "scores": scores}
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field")
     ap.add_argument("--validate", help="comma-separated validation doc ids (training side only)")
     ap.add_argument("--log", default=DEFAULT_LOG)
+    ap.add_argument("--keep", metavar="DIR", help="also keep the trained model here")
     ap.add_argument("--table", action="store_true", help="print the log as a Markdown table and exit")
     args = ap.parse_args(argv)
     log = Path(args.log)

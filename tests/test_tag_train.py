@@ -53,7 +53,8 @@ def test_tag_train_with_char_classes_saves_and_tags_the_same_way(tmp_path):
                                          encoding="utf-8")
     cfg = TrainConfig(data=str(tmp_path / "tasks.json"), output_dir=str(tmp_path / "model"), init_layers=1,
                       init_hidden=32, init_heads=2, init_intermediate=64, window=48, stride=40, max_steps=3,
-                      batch_size=8, eval_documents=["doc2"], init_char_classes=True, o_weight=0.5)
+                      batch_size=8, eval_documents=["doc2"], init_char_classes=True, o_weight=0.5,
+                      train_random_crops=True)
     train(cfg)
     meta = json.loads((tmp_path / "model" / "tagger.json").read_text())
     assert meta["char_classes"] is True and meta["o_weight"] == 0.5
@@ -188,3 +189,32 @@ def test_tag_configs_set_and_comment_every_field(name):
         while j > 0 and re.match(r"^\w+:", lines[j]):      # keys documented as a group share one comment
             j -= 1
         assert lines[j].startswith("#"), f"{name}.yaml: {k} has no comment above it"
+
+
+def test_tag_random_crops_cover_every_position_with_aligned_labels():
+    from ie.tag.data import IGNORE, RandomCrops
+    from ie.tag.encoding import CharEncoder
+    from ie.tag.train import bio_labels
+    from ie.tag.vocab import CharVocab
+
+    tasks = [_task(0), _task(1)]
+    tags = bio_labels(("COUNT", "DATE", "DOC_NO", "DOC_TITLE"))
+    enc = CharEncoder(CharVocab.build([t["data"]["text"] for t in tasks]))
+    crops = RandomCrops(tasks, enc, window=48, stride=40, tags=tags, seed=1)
+    from ie.convert import windows
+    assert len(crops) == sum(len(windows(len(t["data"]["text"]), 48, 40)) for t in tasks)
+    vocab_ids = {i: enc.vocab.encode(t["data"]["text"]) for i, t in enumerate(tasks)}
+    starts = set()
+    for _ in range(30):
+        row = crops[0]
+        assert len(row["input_ids"]) == 48 + 2 and row["labels"][0] == row["labels"][-1] == IGNORE
+        inner = row["input_ids"][1:-1]
+        doc = vocab_ids[0]
+        # the crop is a contiguous piece of document 0, and its labels are that piece's tags
+        start = next(s for s in range(len(doc) - 47) if doc[s:s + 48] == inner)
+        starts.add(start)
+        text = tasks[0]["data"]["text"]
+        date = text.index("2010年")
+        if start <= date < start + 48:
+            assert tags[row["labels"][1 + date - start]] == "B-DATE"
+    assert len(starts) > 10      # not the two or three fixed starts of strided windows

@@ -98,6 +98,51 @@ class PadCollator:
         return batch
 
 
+class RandomCrops:
+    """Training windows cut at a fresh random start every time one is drawn.
+
+    Fixed windows (every `train_stride` characters) show each character at the same two or three positions of
+    a window in every epoch, and a small model trained from scratch learns those positions: shifting the
+    windows of a *training* report by 20 characters dropped its F1 from 0.92 to 0.73. Random crops show every
+    character at every position. The number of items per document equals its number of fixed windows, so an
+    epoch is as long as before. Starts are drawn from a range a quarter-window wider than the document on
+    each side, then clipped, so the first and last characters are not seen less often than the middle.
+    """
+
+    def __init__(self, tasks: list[dict], encoder, window: int, stride: int, tags: list[str], seed: int = 0):
+        import numpy as np
+
+        from ie.convert import windows
+
+        tag2id = {t: i for i, t in enumerate(tags)}
+        self.docs = []
+        self.items: list[int] = []
+        for t in tasks:
+            text = t["data"]["text"]
+            ids = [tag2id[g] for g in spans_to_bio(len(text), task_spans(t))]
+            self.items += [len(self.docs)] * len(windows(len(text), window, stride))
+            self.docs.append((text, ids))
+        self.encoder, self.window = encoder, window
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> dict:
+        text, ids = self.docs[self.items[i]]
+        n, w = len(text), self.window
+        start = 0
+        if n > w:
+            pad = w // 4
+            start = int(min(max(self.rng.integers(-pad, n - w + pad + 1), 0), n - w))
+        e = self.encoder.encode(text[start: start + w])
+        row = {"input_ids": e.input_ids,
+               "labels": [ids[start + p] if p >= 0 else IGNORE for p in e.char_pos]}
+        if e.token_type_ids is not None:
+            row["token_type_ids"] = e.token_type_ids
+        return row
+
+
 DIGITS = "0123456789"
 
 

@@ -51,6 +51,7 @@ class TrainConfig:
     o_weight: float = 1.0            # loss weight of the O tag (entity tags weigh 1.0)
     augment_digits: float = 0.0      # fraction of training windows whose digits are replaced at random
     augment_copies: int = 0          # mention-replacement copies of each training document (ie.tag.augment)
+    train_random_crops: bool = False  # training windows start anywhere, drawn afresh each time (ie.tag.data)
 
     def __post_init__(self):
         # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
@@ -182,7 +183,8 @@ def write_card(out: Path, cfg: TrainConfig, metrics: dict) -> None:
            f"{cfg.init_intermediate})" if cfg.model_name_or_path.startswith("init:") else ""),
         f"- window {cfg.window} characters, stride {cfg.stride}; lr {cfg.learning_rate}, epochs {cfg.epochs}, "
         f"max_steps {cfg.max_steps}, batch {cfg.batch_size}, seed {cfg.seed}; weights stored as {cfg.save_dtype}.",
-        f"- training windows every {cfg.train_stride or cfg.stride} characters; O-tag loss weight {cfg.o_weight}; "
+        f"- training windows every {cfg.train_stride or cfg.stride} characters"
+        f"{' (random crops)' if cfg.train_random_crops else ''}; O-tag loss weight {cfg.o_weight}; "
         f"{cfg.augment_copies} mention-replacement copies of each training document (`ie.tag.augment`).",
         f"- trained in {metrics['train_seconds']:.0f} s ({metrics['train_windows_per_second']:.1f} windows/s) "
         f"on {metrics['device']}; full config in `train_config.yaml`.", "",
@@ -201,7 +203,8 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
     import yaml
     from transformers import Trainer, TrainingArguments, set_seed
 
-    from ie.tag.data import DIGITS, DigitSwap, PadCollator, encode_tasks, gold_tags, load_corpus_tasks, split_by_document, doc_key
+    from ie.tag.data import (DIGITS, DigitSwap, PadCollator, RandomCrops, doc_key, encode_tasks, gold_tags,
+                             load_corpus_tasks, split_by_document)
     from ie.tag.augment import augment_tasks
     from ie.tag.encoding import save_encoder
     from ie.tag.model import build_model, make_encoder
@@ -216,14 +219,13 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         raise ValueError(f"{cfg.data}: no training documents left after holding out {cfg.eval_documents}")
     encoder = make_encoder(cfg, [t["data"]["text"] for t in tasks])
     model = build_model(cfg, encoder, tags)
-    train_ds, _ = encode_tasks(train_tasks, encoder, cfg.window, cfg.train_stride or cfg.stride, tags)
-    if cfg.augment_copies:
-        from datasets import concatenate_datasets
-
-        # copies come from the training documents only (their surface pools too), windowed like the originals
-        copies = augment_tasks(train_tasks, cfg.augment_copies, cfg.seed)
-        train_ds = concatenate_datasets([train_ds, encode_tasks(copies, encoder, cfg.window,
-                                                                cfg.train_stride or cfg.stride, tags)[0]])
+    # copies come from the training documents only (their surface pools too), windowed like the originals
+    copies = augment_tasks(train_tasks, cfg.augment_copies, cfg.seed) if cfg.augment_copies else []
+    train_stride = cfg.train_stride or cfg.stride
+    if cfg.train_random_crops:
+        train_ds = RandomCrops(train_tasks + copies, encoder, cfg.window, train_stride, tags, cfg.seed)
+    else:
+        train_ds, _ = encode_tasks(train_tasks + copies, encoder, cfg.window, train_stride, tags)
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
     if cfg.augment_digits > 0:
