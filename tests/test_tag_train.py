@@ -54,8 +54,10 @@ def test_tag_train_with_char_classes_saves_and_tags_the_same_way(tmp_path):
     cfg = TrainConfig(data=str(tmp_path / "tasks.json"), output_dir=str(tmp_path / "model"), init_layers=1,
                       init_hidden=32, init_heads=2, init_intermediate=64, window=48, stride=40, max_steps=3,
                       batch_size=8, eval_documents=["doc2"], init_char_classes=True, o_weight=0.5,
-                      train_random_crops=True)
-    train(cfg)
+                      train_random_crops=True, mlm_epochs=1)
+    metrics = train(cfg)
+    assert metrics["mlm_steps"] > 0 and metrics["mlm_loss"] > 0     # the masked-LM warm-up ran first
+    assert not (tmp_path / "model" / "mlm").exists()
     meta = json.loads((tmp_path / "model" / "tagger.json").read_text())
     assert meta["char_classes"] is True and meta["o_weight"] == 0.5
     tagger = Tagger.from_pretrained(tmp_path / "model", num_threads=1)
@@ -218,3 +220,31 @@ def test_tag_random_crops_cover_every_position_with_aligned_labels():
         if start <= date < start + 48:
             assert tags[row["labels"][1 + date - start]] == "B-DATE"
     assert len(starts) > 10      # not the two or three fixed starts of strided windows
+
+
+def test_tag_mlm_collator_masks_only_characters_and_labels_them():
+    import torch
+
+    from ie.tag.pretrain import MaskCollator
+    from ie.tag.encoding import CharEncoder
+    from ie.tag.vocab import CharVocab
+
+    torch.manual_seed(0)
+    enc = CharEncoder(CharVocab.build(["收到申请"]))
+    v = enc.vocab
+    rows = [{"input_ids": enc.encode("本年度共收到申请2023件" * 4).input_ids} for _ in range(8)]
+    rows.append({"input_ids": enc.encode("短").input_ids})
+    batch = MaskCollator(v.pad_id, v.mask_id, tuple(v.special_ids), len(v), prob=0.3)(rows)
+    ids, labels = batch["input_ids"], batch["labels"]
+    orig = torch.full_like(ids, v.pad_id)
+    for i, r in enumerate(rows):
+        orig[i, : len(r["input_ids"])] = torch.as_tensor(r["input_ids"])
+    chosen = labels != -100
+    assert chosen.any() and (labels[chosen] == orig[chosen]).all()
+    # [CLS], [SEP] and padding are never chosen and never changed
+    special = torch.isin(orig, torch.tensor(v.special_ids))
+    assert not (chosen & special).any() and (ids[special] == orig[special]).all()
+    # unchosen characters are untouched; most chosen ones became [MASK]
+    assert (ids[~chosen] == orig[~chosen]).all()
+    assert (ids[chosen] == v.mask_id).float().mean() > 0.6
+    assert batch["attention_mask"][-1].sum() == 3

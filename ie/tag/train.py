@@ -52,6 +52,8 @@ class TrainConfig:
     augment_digits: float = 0.0      # fraction of training windows whose digits are replaced at random
     augment_copies: int = 0          # mention-replacement copies of each training document (ie.tag.augment)
     train_random_crops: bool = False  # training windows start anywhere, drawn afresh each time (ie.tag.data)
+    mlm_epochs: float = 0.0          # init models: masked-LM warm-up epochs on the training text first (0: none)
+    mlm_mask_prob: float = 0.15      # share of characters masked in the warm-up
 
     def __post_init__(self):
         # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
@@ -185,7 +187,9 @@ def write_card(out: Path, cfg: TrainConfig, metrics: dict) -> None:
         f"max_steps {cfg.max_steps}, batch {cfg.batch_size}, seed {cfg.seed}; weights stored as {cfg.save_dtype}.",
         f"- training windows every {cfg.train_stride or cfg.stride} characters"
         f"{' (random crops)' if cfg.train_random_crops else ''}; O-tag loss weight {cfg.o_weight}; "
-        f"{cfg.augment_copies} mention-replacement copies of each training document (`ie.tag.augment`).",
+        f"{cfg.augment_copies} mention-replacement copies of each training document (`ie.tag.augment`)"
+        + (f"; masked-LM warm-up of {cfg.mlm_epochs} epochs on the training text first "
+           f"({metrics.get('mlm_seconds', 0):.0f} s, `ie.tag.pretrain`)." if cfg.mlm_epochs else "."),
         f"- trained in {metrics['train_seconds']:.0f} s ({metrics['train_windows_per_second']:.1f} windows/s) "
         f"on {metrics['device']}; full config in `train_config.yaml`.", "",
         "## Held-out scores (whole documents, seqeval strict IOB2, entity level)", "",
@@ -207,7 +211,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
                              load_corpus_tasks, split_by_document)
     from ie.tag.augment import augment_tasks
     from ie.tag.encoding import save_encoder
-    from ie.tag.model import build_model, make_encoder
+    from ie.tag.model import build_model, is_local_init, make_encoder
 
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
@@ -228,6 +232,15 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         train_ds, _ = encode_tasks(train_tasks + copies, encoder, cfg.window, train_stride, tags)
     eval_ds, eval_meta = (encode_tasks(eval_tasks, encoder, cfg.window, cfg.stride, tags) if eval_tasks
                           else (None, []))
+    warmup: dict = {}
+    if cfg.mlm_epochs > 0:
+        if not is_local_init(cfg.model_name_or_path):
+            raise ValueError("mlm_epochs: the masked-LM warm-up is for init: models (hub models are pre-trained)")
+        from ie.tag.pretrain import mlm_warmup
+
+        # the same training text (never held-out documents), cut at random starts
+        crops = RandomCrops(train_tasks + copies, encoder, cfg.window, train_stride, tags, cfg.seed + 1)
+        warmup = mlm_warmup(cfg, model, encoder, crops, Path(cfg.output_dir) / "mlm")
     if cfg.augment_digits > 0:
         digit_ids = sorted({i for d in DIGITS for i in encoder.encode(d).input_ids if i not in encoder.encode("").input_ids})
         train_ds = DigitSwap(train_ds, digit_ids, cfg.augment_digits, seed=cfg.seed)
@@ -289,6 +302,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         "device": str(args.device) + (f" x{args.world_size}" if args.world_size > 1 else ""),
         "torch_threads": torch.get_num_threads(),
         "eval": keep.get("scores"),
+        **warmup,
     }
     if trainer.is_world_process_zero():
         out.mkdir(parents=True, exist_ok=True)

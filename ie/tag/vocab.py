@@ -114,3 +114,12 @@ class CharVocab:
     @property
     def sep_id(self) -> int:
         return self.ids[SEP]
+
+    @property
+    def mask_id(self) -> int:
+        return self.ids[MASK]
+
+    @property
+    def special_ids(self) -> list[int]:
+        """Ids of the tokens that stand for no character ([PAD], [CLS], [SEP], [MASK])."""
+        return [self.ids[t] for t in (PAD, CLS, SEP, MASK)]
