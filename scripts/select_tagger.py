@@ -45,6 +45,18 @@ def parse_set(items: list[str]) -> dict:
     return out
 
 
+def score(model_dir, tasks: list[dict], validate: list[str]) -> dict:
+    """Document-level scores of a saved model on the validation documents, tagged as `ie tag` tags them."""
+    from ie.tag.infer import Tagger
+
+    tagger = Tagger.from_pretrained(model_dir)
+    gold, pred = [], []
+    for _, (text, g) in gold_tags([t for t in tasks if doc_key(t) in validate]).items():
+        gold.append(g)
+        pred.append(tagger.tag_sequence(text)[0])
+    return entity_scores(gold, pred)
+
+
 def run(args) -> dict:
     base = load_config(args.config)
     held = set(base.eval_documents if isinstance(base.eval_documents, list) else [])
@@ -53,6 +65,10 @@ def run(args) -> dict:
         raise SystemExit(f"validation documents {sorted(held & set(validate))} are the config's held-out ones")
     tasks = [t for t in load_corpus_tasks(base.data) if doc_key(t) not in held]
     settings = parse_set(args.set)
+    if args.model:      # score an already trained model with today's decoder; no training
+        return {"name": args.name, "settings": {"rescored": args.model}, "validate": validate,
+                "excluded": sorted(held), "seconds": 0.0, "train_steps": None,
+                "scores": score(args.model, tasks, validate)}
     with tempfile.TemporaryDirectory(prefix="ie_select_") as tmp:
         data = Path(tmp) / "data.json"
         data.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
@@ -61,16 +77,9 @@ def run(args) -> dict:
         t0 = time.perf_counter()
         metrics = train(cfg, args.config)
         seconds = time.perf_counter() - t0
-        from ie.tag.infer import Tagger
-
-        tagger = Tagger.from_pretrained(cfg.output_dir)
-        gold, pred = [], []
-        for _, (text, g) in gold_tags([t for t in tasks if doc_key(t) in validate]).items():
-            gold.append(g)
-            pred.append(tagger.tag_sequence(text)[0])
+        scores = score(cfg.output_dir, tasks, validate)
         if args.keep:
             shutil.copytree(cfg.output_dir, args.keep, dirs_exist_ok=True)
-    scores = entity_scores(gold, pred)
     return {"name": args.name, "settings": settings, "validate": validate, "excluded": sorted(held),
             "seconds": round(seconds, 1), "train_steps": metrics["train_steps"], "scores": scores}
 
@@ -95,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--validate", help="comma-separated validation doc ids (training side only)")
     ap.add_argument("--log", default=DEFAULT_LOG)
     ap.add_argument("--keep", metavar="DIR", help="also keep the trained model here")
+    ap.add_argument("--model", metavar="DIR", help="score this trained model on the validation documents, no training")
     ap.add_argument("--table", action="store_true", help="print the log as a Markdown table and exit")
     args = ap.parse_args(argv)
     log = Path(args.log)

@@ -101,3 +101,15 @@ def test_tag_calibrated_softmax_undoes_the_o_weight_of_training():
     assert np.allclose(adjusted[:, 1] / adjusted[:, 2], plain[:, 1] / plain[:, 2])
     # a close call the weighted model gives to an entity tag goes back to O once the weight is undone
     assert plain[1].argmax() == 1 and adjusted[1].argmax() == 0
+
+
+def test_tag_decode_a_run_takes_one_type_by_probability_mass():
+    # "于2018年": the model is sure all five characters are inside an entity, but calls "0" a COUNT
+    probs = np.vstack([mix(), mix(B_DATE=0.8), mix(I_COUNT=0.5, I_DATE=0.4), mix(I_DATE=0.7, I_COUNT=0.2),
+                       mix(I_DATE=0.9), mix(I_DATE=0.85), mix()])
+    tags, scores = decode(probs, TAGS)
+    assert tags == ["O", "B-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "O"]
+    assert scores[2] == pytest.approx(0.4)                  # its probability of the type it got
+    # a character whose entity mass does not beat O ends the run
+    probs[3] = mix(I_DATE=0.3, I_COUNT=0.15)
+    assert decode(probs, TAGS)[0] == ["O", "B-DATE", "I-DATE", "O", "B-DATE", "I-DATE", "O"]

@@ -63,44 +63,57 @@ SPLIT_THRESHOLD = 0.9
 def decode(probs: np.ndarray, tags: list[str], split: float = SPLIT_THRESHOLD) -> tuple[list[str], list[float]]:
     """One strict IOB2 tag sequence for the whole document, and a probability per character.
 
-    A small model knows well *that* a character is inside a COUNT but is unsure whether it is the first
-    one (B-) or not (I-): in "176个" it may give "7" B-COUNT 0.53. So each character first gets a type from
-    P(B-X) + P(I-X) against P(O) (that sum is its score); a run of one type is one entity, split only where
-    the model is sure a new entity starts (P(B-X) >= `split`). The result is valid IOB2 by construction.
-    Uncovered characters (NaN rows: whitespace a wordpiece tokenizer dropped) continue an entity only when
-    both neighbours say so (a space inside "2018 年" stays inside), else they are O.
+    A small model knows better *that* a character belongs to an entity than *which* one, and whether it is
+    the first character (B-) or not (I-): in "176个" it may give "7" B-COUNT 0.53, in "2018年" it may call
+    "0" a COUNT between DATE characters. So decoding goes in two steps:
+    1. each character is inside an entity when the summed entity probability beats P(O);
+    2. each maximal run of such characters is one entity, split only where the model is sure a new entity
+       starts (some P(B-X) >= `split`), and each piece takes the type with the most probability mass over
+       its characters (chosen on training-side validation documents over typing each character on its own:
+       scripts/select_tagger.py, docs/tagger.md).
+    A character's score is its probability of the type it got (P(B-X) + P(I-X)), or P(O) outside entities.
+    The result is valid IOB2 by construction. Uncovered characters (NaN rows: whitespace a wordpiece
+    tokenizer dropped) are inside an entity only when the covered characters on both sides are.
     """
     n = len(probs)
-    covered = ~np.isnan(probs).any(axis=1) if n else np.zeros(0, bool)
+    if n == 0:
+        return [], []
+    covered = ~np.isnan(probs).any(axis=1)
     p = np.nan_to_num(probs, nan=0.0)
+    o_idx = tags.index("O")
     types = [t[2:] for t in tags if t.startswith("B-")]
     b_idx = np.array([tags.index("B-" + t) for t in types], dtype=int)
     i_idx = np.array([tags.index("I-" + t) for t in types], dtype=int)
-    typed = np.concatenate([p[:, [tags.index("O")]], p[:, b_idx] + p[:, i_idx]], axis=1)   # (n, 1 + types)
-    ty = np.where(covered, typed.argmax(axis=1), 0)
-    top = np.where(covered, typed.max(axis=1), 1.0)
-    # the type of the last covered character before each one, so an uncovered gap does not start a new entity
-    last = np.maximum.accumulate(np.where(covered, np.arange(n), -1)) if n else np.zeros(0, int)
-    last_before = np.concatenate([[-1], last[:-1]]) if n else last
-    prev = np.where(last_before >= 0, ty[np.maximum(last_before, 0)], 0)
-    b_prob = p[np.arange(n), b_idx[np.maximum(ty - 1, 0)]] if n else np.zeros(0)
-    start = (ty > 0) & ((ty != prev) | (b_prob >= split))
-    out = ["O" if t == 0 else ("B-" if st else "I-") + types[t - 1] for t, st in zip(ty.tolist(), start.tolist())]
+    mass = p[:, b_idx] + p[:, i_idx]                                    # (n, types)
+    inside = covered & (mass.sum(axis=1) > p[:, o_idx])
     if not covered.all():
-        i = 1
-        while i < n:
-            if covered[i] or out[i - 1] == "O":
-                i += 1
-                continue
-            j = i
-            while j < n and not covered[j]:
-                j += 1
-            cont = "I-" + out[i - 1][2:]
-            if j < n and out[j] == cont:
-                for k in range(i, j):
-                    out[k], top[k] = cont, top[i - 1]
-            i = j + 1
-    return out, top.astype(float).tolist()
+        # an uncovered character joins an entity only between two covered entity characters
+        idx = np.arange(n)
+        left = np.maximum.accumulate(np.where(covered, idx, -1))
+        right = np.minimum.accumulate(np.where(covered, idx, n)[::-1])[::-1]
+        ok = (left >= 0) & (right < n)
+        inside |= ~covered & ok & inside[np.clip(left, 0, n - 1)] & inside[np.clip(right, 0, n - 1)]
+    out = ["O"] * n
+    score = np.where(covered, p[:, o_idx], 1.0)
+    k = 0
+    while k < n:
+        if not inside[k]:
+            k += 1
+            continue
+        j = k
+        while j < n and inside[j]:
+            j += 1
+        cuts = [k] + [m for m in range(k + 1, j) if covered[m] and p[m, b_idx].max() >= split] + [j]
+        for a, b in zip(cuts, cuts[1:]):
+            t = int(mass[a:b].sum(axis=0).argmax())
+            out[a: b] = ["B-" + types[t]] + ["I-" + types[t]] * (b - a - 1)
+            score[a:b] = mass[a:b, t]
+        k = j
+    # an uncovered character inside an entity takes the score of the covered one before it
+    for m in range(1, n):
+        if not covered[m] and inside[m]:
+            score[m] = score[m - 1]
+    return out, score.astype(float).tolist()
 
 
 def spans_from_windows(text: str, outputs: list[WindowOutput], tags: list[str]) -> list[Entity]:
