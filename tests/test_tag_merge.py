@@ -113,3 +113,17 @@ def test_tag_decode_a_run_takes_one_type_by_probability_mass():
     # a character whose entity mass does not beat O ends the run
     probs[3] = mix(I_DATE=0.3, I_COUNT=0.15)
     assert decode(probs, TAGS)[0] == ["O", "B-DATE", "I-DATE", "O", "B-DATE", "I-DATE", "O"]
+
+
+def test_tag_trim_whitespace_moves_entity_edges_off_spaces():
+    from ie.tag.merge import trim_whitespace
+
+    text = "于 二〇一三年 一月 。"
+    tags = ["O", "B-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE",
+            "I-DATE", "O"]
+    assert len(tags) == len(text)
+    out = trim_whitespace(text, tags)
+    assert out[1] == "O" and out[2] == "B-DATE" and out[10] == "O"
+    assert out[7] == "I-DATE"                         # the space inside stays inside
+    # an entity of whitespace only is dropped; adjacent entities keep their own boundaries
+    assert trim_whitespace("a \nb", ["O", "B-COUNT", "I-COUNT", "B-DATE"]) == ["O", "O", "O", "B-DATE"]

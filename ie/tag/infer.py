@@ -9,7 +9,7 @@ import numpy as np
 
 from ie.convert import bio_to_spans, windows
 from ie.models import Entity
-from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows
+from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows, trim_whitespace
 
 
 def sensible_threads() -> int:
@@ -93,7 +93,8 @@ class Tagger:
         if not text:
             return [], []
         probs = merge_windows(len(text), self.window_outputs(text), len(self.tags))
-        return decode(probs, self.tags)
+        seq, scores = decode(probs, self.tags)
+        return trim_whitespace(text, seq), scores
 
     def tag(self, text: str) -> list[Entity]:
         """Entities with source="model"; score = the lowest per-character top probability inside the span."""

@@ -116,7 +116,34 @@ def decode(probs: np.ndarray, tags: list[str], split: float = SPLIT_THRESHOLD) -
     return out, score.astype(float).tolist()
 
 
+def trim_whitespace(text: str, tags: list[str]) -> list[str]:
+    """Entities never begin or end with whitespace (annotations/GUIDELINES.md); whitespace inside stays.
+
+    The model sees spaces and line breaks as characters and sometimes takes the one next to an entity in
+    with it (` 二〇一三年一月 `); those edge characters become O and the entity keeps its B- on its first
+    non-space character. An entity that is nothing but whitespace disappears.
+    """
+    out = list(tags)
+    i, n = 0, len(out)
+    while i < n:
+        if not out[i].startswith("B-"):
+            i += 1
+            continue
+        label, j = out[i][2:], i + 1
+        while j < n and out[j] == "I-" + label:
+            j += 1
+        a, b = i, j
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        out[i:j] = ["O"] * (a - i) + (["B-" + label] + ["I-" + label] * (b - a - 1) if b > a else []) \
+            + ["O"] * (j - b)
+        i = j
+    return out
+
+
 def spans_from_windows(text: str, outputs: list[WindowOutput], tags: list[str]) -> list[Entity]:
     probs = merge_windows(len(text), outputs, len(tags))
     seq, scores = decode(probs, tags)
-    return bio_to_spans(text, seq, scores, source="model")
+    return bio_to_spans(text, trim_whitespace(text, seq), scores, source="model")
