@@ -36,6 +36,15 @@ def split_by_document(tasks: list[dict], eval_documents, seed: int) -> tuple[lis
     return [t for t in tasks if doc_key(t) not in held], [t for t in tasks if doc_key(t) in held]
 
 
+def model_inputs(e, tag_ids: list[int]) -> dict:
+    """One training row from an encoded window and its characters' tag ids: input_ids, labels (-100 on tokens
+    that stand for no character) and, for models trained with character classes, token_type_ids."""
+    row = {"input_ids": e.input_ids, "labels": [tag_ids[p] if p >= 0 else IGNORE for p in e.char_pos]}
+    if e.token_type_ids is not None:
+        row["token_type_ids"] = e.token_type_ids
+    return row
+
+
 @dataclass
 class WindowMeta:
     doc_id: str
@@ -52,11 +61,8 @@ def encode_tasks(tasks: list[dict], encoder, window: int, stride: int, tags: lis
 
     def enc(row):
         e = encoder.encode(row["chars"])
-        labels = [tag2id[row["tags"][p]] if p >= 0 else IGNORE for p in e.char_pos]
-        row = {"input_ids": e.input_ids, "labels": labels, "char_pos": e.char_pos, "n_chars": len(row["chars"])}
-        if e.token_type_ids is not None:
-            row["token_type_ids"] = e.token_type_ids
-        return row
+        out = model_inputs(e, [tag2id[t] for t in row["tags"]])
+        return {**out, "char_pos": e.char_pos, "n_chars": len(row["chars"])}
 
     ds = ds.map(enc, remove_columns=["chars", "tags"], desc="encode windows")
     for d, s, n, cp in zip(ds["doc_id"], ds["start"], ds["n_chars"], ds["char_pos"]):
@@ -135,12 +141,7 @@ class RandomCrops:
         if n > w:
             pad = w // 4
             start = int(min(max(self.rng.integers(-pad, n - w + pad + 1), 0), n - w))
-        e = self.encoder.encode(text[start: start + w])
-        row = {"input_ids": e.input_ids,
-               "labels": [ids[start + p] if p >= 0 else IGNORE for p in e.char_pos]}
-        if e.token_type_ids is not None:
-            row["token_type_ids"] = e.token_type_ids
-        return row
+        return model_inputs(self.encoder.encode(text[start: start + w]), ids[start: start + w])
 
 
 DIGITS = "0123456789"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 @dataclass
 class MaskCollator:
     """BERT masking over character ids: `prob` of the real tokens are chosen; of those 80% become [MASK],
-    10% a random character, 10% stay. Labels are the original ids at chosen positions, -100 elsewhere."""
+    10% a random character, 10% stay. Labels are the original ids at chosen positions, -100 elsewhere; the
+    rows' own tag labels, if any, are ignored (the same RandomCrops rows serve the warm-up and the tagging)."""
 
     pad_id: int
     mask_id: int
@@ -25,16 +26,10 @@ class MaskCollator:
     def __call__(self, rows: list[dict]):
         import torch
 
-        n = max(len(r["input_ids"]) for r in rows)
-        ids = torch.full((len(rows), n), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), n), dtype=torch.long)
-        types = torch.zeros((len(rows), n), dtype=torch.long) if "token_type_ids" in rows[0] else None
-        for i, r in enumerate(rows):
-            k = len(r["input_ids"])
-            ids[i, :k] = torch.as_tensor(r["input_ids"])
-            mask[i, :k] = 1
-            if types is not None:
-                types[i, :k] = torch.as_tensor(r["token_type_ids"])
+        from ie.tag.data import PadCollator
+
+        batch = PadCollator(self.pad_id)([{k: v for k, v in r.items() if k != "labels"} for r in rows])
+        ids, mask = batch["input_ids"], batch["attention_mask"]
         maskable = mask.bool() & ~torch.isin(ids, torch.tensor(self.special_ids))
         chosen = maskable & (torch.rand(ids.shape) < self.prob)
         labels = torch.where(chosen, ids, torch.full_like(ids, -100))
@@ -44,9 +39,7 @@ class MaskCollator:
         swap = chosen & (roll >= 0.8) & (roll < 0.9)
         # random replacements are drawn from the ids after the specials (characters, not [CLS] or [PAD])
         inputs[swap] = torch.randint(max(self.special_ids) + 1, self.vocab_size, (int(swap.sum()),))
-        batch = {"input_ids": inputs, "attention_mask": mask, "labels": labels}
-        if types is not None:
-            batch["token_type_ids"] = types
+        batch.update(input_ids=inputs, labels=labels)
         return batch
 
 
@@ -68,21 +61,6 @@ def _masked_lm(config):
             return {"loss": loss, "logits": logits}
 
     return MaskedPositionsLM(config)
-
-
-class _Unlabelled:
-    """RandomCrops rows without their labels (the MLM collator makes its own)."""
-
-    def __init__(self, crops):
-        self.crops = crops
-
-    def __len__(self) -> int:
-        return len(self.crops)
-
-    def __getitem__(self, i: int) -> dict:
-        row = dict(self.crops[i])
-        row.pop("labels", None)
-        return row
 
 
 def mlm_warmup(cfg, model, encoder, crops, output_dir) -> dict:
@@ -111,7 +89,7 @@ def mlm_warmup(cfg, model, encoder, crops, output_dir) -> dict:
         **_precision_flags(cfg.precision),
     )
     t0 = time.perf_counter()
-    result = Trainer(model=mlm, args=args, train_dataset=_Unlabelled(crops), data_collator=collate).train()
+    result = Trainer(model=mlm, args=args, train_dataset=crops, data_collator=collate).train()
     import shutil
 
     shutil.rmtree(output_dir, ignore_errors=True)    # the Trainer's scratch directory; nothing is saved there

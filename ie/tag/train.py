@@ -116,8 +116,6 @@ def _precision_flags(choice: str) -> dict:
 
 def _doc_metrics_fn(eval_meta, gold, tags, keep: dict, o_weight: float = 1.0):
     """compute_metrics that merges eval windows back into whole documents and scores them with seqeval."""
-    import numpy as np
-
     from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows, trim_whitespace
     from ie.tag.metrics import entity_scores, flat
 
