@@ -25,8 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ie.tag.data import doc_key, gold_tags, load_corpus_tasks  # noqa: E402
-from ie.tag.metrics import entity_scores  # noqa: E402
+from ie.tag.data import doc_key, load_corpus_tasks  # noqa: E402
 from ie.tag.train import load_config, train  # noqa: E402
 
 # chosen before any run: the training-side documents with the most 文号 (fengdu_2018: 9, pingtan_2020: 4)
@@ -47,14 +46,9 @@ def parse_set(items: list[str]) -> dict:
 
 def score(model_dir, tasks: list[dict], validate: list[str]) -> dict:
     """Document-level scores of a saved model on the validation documents, tagged as `ie tag` tags them."""
-    from ie.tag.infer import Tagger
+    from ie.tag.infer import Tagger, score_tasks
 
-    tagger = Tagger.from_pretrained(model_dir)
-    gold, pred = [], []
-    for _, (text, g) in gold_tags([t for t in tasks if doc_key(t) in validate]).items():
-        gold.append(g)
-        pred.append(tagger.tag_sequence(text)[0])
-    return entity_scores(gold, pred)
+    return score_tasks(Tagger.from_pretrained(model_dir), [t for t in tasks if doc_key(t) in validate])
 
 
 def run(args) -> dict:

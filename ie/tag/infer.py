@@ -9,7 +9,7 @@ import numpy as np
 
 from ie.convert import bio_to_spans, windows
 from ie.models import Entity
-from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows, trim_whitespace
+from ie.tag.merge import WindowOutput, calibrated_softmax, decode_text, merge_windows
 
 
 def sensible_threads() -> int:
@@ -93,8 +93,7 @@ class Tagger:
         if not text:
             return [], []
         probs = merge_windows(len(text), self.window_outputs(text), len(self.tags))
-        seq, scores = decode(probs, self.tags)
-        return trim_whitespace(text, seq), scores
+        return decode_text(text, probs, self.tags)
 
     def tag(self, text: str) -> list[Entity]:
         """Entities with source="model"; score = the lowest per-character top probability inside the span."""

@@ -143,7 +143,13 @@ def trim_whitespace(text: str, tags: list[str]) -> list[str]:
     return out
 
 
-def spans_from_windows(text: str, outputs: list[WindowOutput], tags: list[str]) -> list[Entity]:
-    probs = merge_windows(len(text), outputs, len(tags))
+def decode_text(text: str, probs: np.ndarray, tags: list[str]) -> tuple[list[str], list[float]]:
+    """`decode`, then `trim_whitespace`: the one decoding of a document's merged probabilities that `ie tag`,
+    the held-out scores of training and `spans_from_windows` all use."""
     seq, scores = decode(probs, tags)
-    return bio_to_spans(text, trim_whitespace(text, seq), scores, source="model")
+    return trim_whitespace(text, seq), scores
+
+
+def spans_from_windows(text: str, outputs: list[WindowOutput], tags: list[str]) -> list[Entity]:
+    seq, scores = decode_text(text, merge_windows(len(text), outputs, len(tags)), tags)
+    return bio_to_spans(text, seq, scores, source="model")

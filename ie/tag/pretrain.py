@@ -8,6 +8,7 @@ their augmented copies) are read; held-out documents never are. The encoder weig
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 
@@ -90,8 +91,6 @@ def mlm_warmup(cfg, model, encoder, crops, output_dir) -> dict:
     )
     t0 = time.perf_counter()
     result = Trainer(model=mlm, args=args, train_dataset=crops, data_collator=collate).train()
-    import shutil
-
     shutil.rmtree(output_dir, ignore_errors=True)    # the Trainer's scratch directory; nothing is saved there
     missing, unexpected = model.bert.load_state_dict(mlm.bert.state_dict(), strict=False)
     if unexpected or any("pooler" not in k for k in missing):

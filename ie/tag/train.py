@@ -116,7 +116,7 @@ def _precision_flags(choice: str) -> dict:
 
 def _doc_metrics_fn(eval_meta, gold, tags, keep: dict, o_weight: float = 1.0):
     """compute_metrics that merges eval windows back into whole documents and scores them with seqeval."""
-    from ie.tag.merge import WindowOutput, calibrated_softmax, decode, merge_windows, trim_whitespace
+    from ie.tag.merge import WindowOutput, calibrated_softmax, decode_text, merge_windows
     from ie.tag.metrics import entity_scores, flat
 
     def compute(eval_pred):
@@ -129,7 +129,7 @@ def _doc_metrics_fn(eval_meta, gold, tags, keep: dict, o_weight: float = 1.0):
         g_all, p_all = [], []
         for doc, (text, g) in gold.items():
             probs = merge_windows(len(text), by_doc.get(doc, []), len(tags))
-            p = trim_whitespace(text, decode(probs, tags)[0])      # exactly as Tagger.tag_sequence
+            p = decode_text(text, probs, tags)[0]      # exactly as Tagger.tag_sequence
             g_all.append(g)
             p_all.append(p)
         scores = entity_scores(g_all, p_all)
