@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ie.meta import YEAR_RE, find_issuer, find_period, find_published, find_title, parse_page_header
 from ie.models import Entity, Evidence, Issue, TableResult
 from ie.numbers import normalize_doc_no, parse_date, parse_money, parse_number
 
@@ -226,183 +227,15 @@ def map_prose(text: str, ents: list[Entity]) -> tuple[dict, dict[str, Evidence],
 
 # ------------------------------------------------------------------------------------------ meta
 
-_TITLE_KEY = "年度报告"
-_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
-_ORGAN = r"(?:人民政府办公厅|人民政府办公室|人民政府|管理委员会|管委会|办公厅|委员会|政府)"
-_ORGAN_END = re.compile(_ORGAN + r"(?:办公室)?$")
-_CHROME_DATE = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|日期)\s*[:：]\s*(\S[^\n]{0,30})")
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
-_BODY_HEADING = re.compile(r"(?:^|(?<=\s))([^\s《》“”，。,/_:：]{2,30}?(?:19|20)\d\d年度?[^\s《》“”，。,/_:：]{0,20}?"
-                           r"政府信息公开工作年度报告)(?=\s|$)", re.M)
-
-
-def find_title(text: str) -> tuple[str | None, int, int]:
-    """(title, start, end): the 标题: line, else the first heading line naming the annual report (joined
-    with the line before or after when a PDF broke the heading in two)."""
-    m = re.search(r"^\s*标题\s*[:：]\s*(\S[^\n]*)$", text[:2000], re.M)
-    if m:
-        # a scraped page: the report's own heading in the body wins over the page's 标题 field
-        body = text.find("正文", m.end())
-        body = m.end() if body < 0 else body
-        h = _BODY_HEADING.search(text, body, body + 3000)
-        if h:
-            return h.group(1), h.start(1), h.end(1)
-        return _squash(m.group(1)), m.start(1), m.end(1)
-    lines, pos = [], 0
-    for line in text[:3000].split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    for i, (start, line) in enumerate(lines[:15]):
-        s = _squash(line)
-        if not s or len(s) > 60:
-            continue
-        if _TITLE_KEY in s and "政府信息公开" in s or "政府信息公开工作年度报告" in s:
-            first, last = i, i
-            if not _YEAR_RE.search(line) or s.startswith(tuple("0123456789")) and not _ORGAN_END.search(s[:4]):
-                # '洪泽区人民政府' / '2023 年政府信息公开工作年度报告': the issuer sits on the line above
-                if i > 0 and 0 < len(_squash(lines[i - 1][1])) <= 30 and _ORGAN_END.search(_squash(lines[i - 1][1])):
-                    first = i - 1
-            return _squash("".join(l for _, l in lines[first:last + 1])), lines[first][0], start + len(line)
-        if "政府信息公开" in s and s.endswith("政府信息公开") and i + 1 < len(lines):
-            nxt = _squash(lines[i + 1][1])
-            if nxt.endswith(_TITLE_KEY) and len(nxt) <= 20:
-                return s + nxt, start, lines[i + 1][0] + len(lines[i + 1][1])
-    return None, 0, 0
-
-
-def find_issuer(text: str, title: str | None) -> tuple[str | None, int, int]:
-    """The issuing body: a body named in the title, else the title's place name completed by the body the
-    text names for it, else the page's 发布机构, else the signature, else place + 人民政府 for a county/city."""
-    prefix = None
-    if title:
-        m = re.match(r"(.*?)(?:(?:19|20)\d\d)\s*年", title)
-        prefix = m.group(1) if m else None
-        if not prefix:  # '2025年上海市人民政府办公厅政府信息公开…'
-            m = re.match(r"(?:19|20)\d\d\s*年度?(.*?" + _ORGAN + r")", title)
-            prefix = m.group(1) if m else None
-    if not prefix:
-        # no title: a header that starts with a place name ('宿迁市 政务公开年报比对')
-        m = re.match(r"\s*(\S{2,12}?[省市县区])(?:\s|人民政府|政府)", text[:200])
-        prefix = m.group(1) if m else None
-    if prefix and _ORGAN_END.search(prefix):
-        # the text may name the body in full: 洪泽区人民政府 → 淮安市洪泽区人民政府
-        # (a two- or three-character place name + 省/市, the usual prefecture/province form)
-        for n in (2, 3):
-            m = re.search(rf"[\u4e00-\u9fff]{{{n}}}[省市]" + re.escape(prefix), text)
-            if m and not prefix.startswith(m.group(0)[:2]):
-                return m.group(0), m.start(), m.end()
-        i = text.find(prefix)
-        return prefix, max(i, 0), max(i, 0) + len(prefix) if i >= 0 else 0
-    if prefix:
-        # the longest tail of the place name that the text completes with a body: 丰都县 → 丰都县人民政府
-        for k in range(len(prefix)):
-            tail = prefix[k:]
-            if len(tail) < 2:
-                break
-            m = re.search(re.escape(tail) + r"(人民政府|管理委员会|管委会)", text)
-            if m:
-                return prefix + m.group(1), m.start(), m.end()
-    m = re.search(r"发布机构\s*[:：]\s*([^\s|]+)", text[:2000])
-    if m:
-        return m.group(1), m.start(1), m.end(1)
-    sig = _signature(text)
-    if sig and sig[0]:
-        return sig[0], sig[1], sig[2]
-    if prefix and re.search(r"[省市县]$|[^实验发新]区$", prefix):
-        i = text.find(prefix)
-        return prefix + "人民政府", max(i, 0), max(i, 0) + len(prefix)
-    if prefix:
-        return prefix, 0, 0
-    # nothing printed: the text speaks of 我市/我县; the place of that kind it names most is the issuer's
-    for kind in "市县区":
-        if f"我{kind}" in text:
-            names = re.findall(rf"([\u4e00-\u9fff]{{2}}{kind})(?:人民政府|政府)", text)
-            best = max(set(names), key=names.count) if names else None
-            if best and names.count(best) >= 2:  # one hit is as likely 完善市政府 as a place
-                i = text.find(best)
-                return best + "人民政府", i, i + len(best)
-    return None, 0, 0
-
-
-_FULL_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-                        r"|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)")
-
-
-def _signature(text: str) -> tuple[str | None, int, int, str | None, int, int] | None:
-    """(organ, s, e, date, s, e) of the closing signature: a full date standing on its own (line or space
-    separated) in the second half of the text, with the body's name just before it when printed."""
-    half = len(text) // 2
-    best = None
-    for m in _FULL_DATE.finditer(text, half):
-        before = text[max(0, m.start() - 1):m.start()]
-        after = text[m.end():m.end() + 1]
-        if (before in ("", "\n", " ", "\u3000") or _ORGAN_END.search(text[max(0, m.start() - 12):m.start()])) \
-                and after in ("", "\n", " ", "\u3000", "\r"):
-            best = m
-    if best is None:
-        return None
-    value = parse_date(best.group(0))
-    ls = text.rfind("\n", 0, best.start())
-    prev_line_end = ls if ls >= 0 else 0
-    prev_start = text.rfind("\n", 0, max(prev_line_end - 1, 0)) + 1
-    organ = None
-    cand = text[prev_start:prev_line_end].strip()
-    if cand and len(cand) <= 30 and re.search(_ORGAN + r"|领导小组|办公室", cand):
-        organ = cand
-        os_ = prev_start + text[prev_start:prev_line_end].index(cand)
-    else:
-        os_ = 0
-    return organ, os_, os_ + len(organ or ""), value, best.start(), best.end()
-
-
-_D_FULL = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}"
-_D_MONTHDAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日"
-_PERIOD_RE = re.compile(rf"(?:自|从|为|是)\s*({_D_FULL})\s*起?\s*(?:至|到|—|-)\s*({_D_FULL}|{_D_MONTHDAY})\s*止?")
-# only the end is printed: 所列数据截止日期为2019年12月31日
-_PERIOD_END_RE = re.compile(rf"(?:数据|统计)[^。]{{0,10}}?(?:截止|截至)(?:日期|时间)?(?:为|到|至)?\s*({_D_FULL})")
-
-
-def find_period(text: str) -> tuple[str | None, str | None, int, int]:
-    """统计期限: (start, end, span). 'X至12月31日' takes the year of X; a lone 截止日期 gives only the end."""
-    for m in _PERIOD_RE.finditer(text[:6000]):
-        a = parse_date(m.group(1))
-        b = parse_date(m.group(2)) if "年" in m.group(2) or "-" in m.group(2) or "." in m.group(2) \
-            else (parse_date(f"{a[:4]}年{m.group(2)}") if a else None)
-        if a and b and len(a) == 10 and len(b) == 10:
-            return a, b, m.start(1), m.end(2)
-    m = _PERIOD_END_RE.search(text[:6000])
-    if m:
-        b = parse_date(m.group(1))
-        if b and len(b) == 10:
-            return None, b, m.start(1), m.end(1)
-    return None, None, 0, 0
-
-
-def find_published(text: str) -> tuple[str | None, int, int, str]:
-    sig = _signature(text)
-    if sig and sig[3]:
-        return sig[3], sig[4], sig[5], "signature"
-    m = _CHROME_DATE.search(text[:3000])
-    if m:
-        v = parse_date(m.group(1))
-        if v and len(v) == 10:
-            return v, m.start(1), m.start(1) + len(m.group(1).strip()), "page date"
-    return None, 0, 0, ""
-
-
 def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
+    """meta with evidence; the readers of each field live in ie.meta."""
     ev: dict[str, Evidence] = {}
     title, ts, te = find_title(text)
     meta: dict = {"title": title, "issuer": None, "year": None, "period_start": None, "period_end": None,
                   "published_on": None, "template": template}
     if title:
         ev["meta.title"] = _evidence(text, ts, te)
-        m = _YEAR_RE.search(title)
+        m = YEAR_RE.search(title)
         if m:
             meta["year"] = int(m.group(1))
             ev["meta.year"] = _evidence(text, ts, te, note="year in the title")
@@ -410,7 +243,7 @@ def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
     meta["issuer"] = issuer
     if issuer and ie_ > is_:
         ev["meta.issuer"] = _evidence(text, is_, ie_)
-    ps, pe, s, e = find_period(text)
+    ps, pe, s, e = find_period(text, meta["year"])
     if ps:
         meta["period_start"] = ps
         ev["meta.period_start"] = _evidence(text, s, e)
@@ -421,7 +254,8 @@ def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
             meta["year"] = int(pe[:4])
             ev["meta.year"] = _evidence(text, s, e, note="year of the statistics period")
     if meta["year"] is None:
-        m = _YEAR_RE.search(text[:3000])
+        body = parse_page_header(text).body_start
+        m = YEAR_RE.search(text, body, body + 3000)
         if m:
             meta["year"] = int(m.group(1))
             ev["meta.year"] = _evidence(text, m.start(), m.end(), note="first year in the text")

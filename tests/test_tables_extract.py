@@ -213,7 +213,9 @@ def test_tables_extract_pipe_row_with_too_few_cells_is_not_shifted():
             "三、收到和处理政府信息公开申请情况\n")
     res = extract_tables(text, "gov2021")
     assert res.values["proactive"]["regulations"] == {"issued": None, "repealed": None, "in_force": None}
-    assert any(i.code == "table_cells_count" for i in res.issues)
+    # two printed cells for three columns: which one is blank (or repeated) is not in the text
+    named = {f for i in res.issues for f in i.fields}
+    assert {"proactive.regulations.issued", "proactive.regulations.in_force"} <= named
 
 
 def test_tables_extract_pipe_blank_cell_is_null():

@@ -1,15 +1,23 @@
 """The national tables (2, 3, 4) of gov2019/gov2021 reports: `extract_tables(text, template) -> TableResult`.
 
+Readers propose (table2/3/4: rows placed by label, the atoms each row prints); the solver places
+(ie.tables.solve: every filling that satisfies every identity, kept only where unique). Where rows print fewer
+cells than they have, the report lost blanks or printed runs of equal cells once; one report uses one of the
+two throughout, so both are tried over Tables 3 and 4 together and a mechanism the tables refute is dropped.
+
 Offsets in evidence are offsets into `text` (the normalized text), and every quote is text[start:end].
 """
 from __future__ import annotations
 
 from ie.models import Issue, TableResult
 from ie.tables.cells import fold
+from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
-from ie.tables.table2 import extract_table2
-from ie.tables.table3 import extract_table3
-from ie.tables.table4 import extract_table4
+from ie.tables.reading import Reading, finish, problem
+from ie.tables.solve import Solution, solve
+from ie.tables.table2 import read_table2
+from ie.tables.table3 import read_table3
+from ie.tables.table4 import nest, read_table4
 
 __all__ = ["extract_tables"]
 
@@ -21,18 +29,88 @@ def extract_tables(text: str, template: str) -> TableResult:
         return result
     folded = fold(text)
     regions = find_regions(folded)
-    parts = (
-        ("proactive", regions.t2, lambda r: extract_table2(text, folded, r, template), "表二"),
-        ("applications", regions.t3, lambda r: extract_table3(text, folded, r, template), "表三"),
-        ("review_litigation", regions.t4, lambda r: extract_table4(text, folded, r), "表四"),
-    )
-    for key, region, fn, name in parts:
+    readings: dict[str, Reading] = {}
+    for key, region, name in (("proactive", regions.t2, "表二"), ("applications", regions.t3, "表三"),
+                              ("review_litigation", regions.t4, "表四")):
+        result.values[key] = {}
         if region is None:
             result.issues.append(Issue("table_missing", "warning", f"{name} not found in a {template} report"))
-            result.values[key] = {}
             continue
-        values, evidence, issues = fn(region)
+        if key == "proactive":
+            readings[key] = read_table2(text, folded, region, template)
+        elif key == "applications":
+            readings[key] = read_table3(text, folded, region, template)
+        else:
+            reading, values, evidence, issues = read_table4(text, folded, region)
+            result.issues.extend(issues)
+            if reading is None:
+                result.values[key] = values
+                result.evidence.update(evidence)
+            else:
+                readings[key] = reading
+    mechanism, solutions, why = choose_mechanism(readings)
+    if why:
+        result.issues.append(Issue("table_mechanism", "info", why))
+    for key, reading in readings.items():
+        values, evidence, issues = finish(text, reading, solutions[key], mechanism)
+        if key == "review_litigation":
+            values, evidence = nest(values, evidence)
+            for i in issues:
+                i.fields = [f.replace("review_litigation.all.", "review_litigation.") for f in i.fields]
         result.values[key] = values
         result.evidence.update(evidence)
         result.issues.extend(issues)
     return result
+
+
+def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str, Solution], str | None]:
+    """Which mechanism of lost cells the report uses, decided by the tables it explains.
+
+    A mechanism is refuted when a table has no placement under it (Tables 3 and 4 carry the identities), or
+    when a row could not have been printed under it (two equal neighbours, or a label with no number, refute
+    printed-once runs). Where both survive and disagree, the solutions of both are pooled, so the cells on
+    which they differ stay null."""
+    if not any(r.needs_mechanism() for r in readings.values()):
+        return None, {k: solve(problem(r, None)) for k, r in readings.items()}, None
+    tried: dict[str, dict[str, Solution]] = {}
+    alive = []
+    for m in MECHANISMS:
+        sols = {k: solve(problem(r, m)) for k, r in readings.items()}
+        tried[m] = sols
+        refuted = any(s.status == "none" or s.unexplained for s in sols.values())
+        if m == "runs" and any(r.refutes_runs() for r in readings.values()):
+            refuted = True
+        if not refuted:
+            alive.append(m)
+    if len(alive) == 1:
+        m = alive[0]
+        other = [x for x in MECHANISMS if x != m]
+        return m, tried[m], f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other[0]]}"
+    if not alive:
+        m = "dropped"
+        return m, tried[m], "no mechanism of lost cells explains every table; only cells printed in full are kept"
+    pooled = {k: _pool(tried["dropped"][k], tried["runs"][k]) for k in readings}
+    return None, pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
+                          "cells the two readings disagree on are left empty")
+
+
+_NAMES = {"dropped": "blank cells dropped", "runs": "runs of equal cells printed once"}
+
+
+def _pool(a: Solution, b: Solution) -> Solution:
+    """Cells two solutions agree on (value and blank alike); the rest undecided."""
+    out = Solution(a.status if a.status == b.status else "ambiguous", {}, {}, {}, a.count + b.count,
+                   a.unexplained + b.unexplained)
+    for r in set(a.cells) | set(b.cells):
+        if r not in a.cells or r not in b.cells:
+            continue
+        out.cells[r], out.values[r] = [], []
+        for j, (ca, va) in enumerate(zip(a.cells[r], a.values[r])):
+            vb = b.values[r][j]
+            same = (va is None) == (vb is None) and va == vb and j not in a.undecided.get(r, []) \
+                and j not in b.undecided.get(r, [])
+            out.cells[r].append(ca if same else None)
+            out.values[r].append(va if same else None)
+            if not same:
+                out.undecided.setdefault(r, []).append(j)
+    return out

@@ -109,8 +109,16 @@ def _lines(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_LONE_NUMBER = re.compile(r"^\|?\s*[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?\s*\|?$")
+_HAS_NUMBER = re.compile(r"\d")
+
+
 def is_flow(folded: str, start: int, end: int) -> bool:
-    """One cell per line, or the whole table on very few long lines: newlines do not end rows."""
+    """One cell per line, or the whole table on very few long lines: newlines do not end rows.
+
+    One cell per line shows as `x |` lines (a flattened HTML table) or as lines that hold one number and
+    nothing else (Word-HTML scraped text): when most number-bearing lines are a lone number, a row is a label
+    and the numbers that follow it, however many lines they take."""
     lines = [folded[a:b].strip() for a, b in _lines(folded, start, end)]
     lines = [l for l in lines if l]
     if not lines:
@@ -119,7 +127,23 @@ def is_flow(folded: str, start: int, end: int) -> bool:
     single += sum(1 for l in lines if set(l) == {"|"})
     if single >= 0.5 * len(lines):
         return True
+    if lone_number_layout(lines):
+        return True
     return any(len(l) > 300 for l in lines)
+
+
+def lone_number_layout(lines: list[str]) -> bool:
+    """Most lines that carry a number carry that number alone: one printed cell per line."""
+    numbered = [l for l in lines if _HAS_NUMBER.search(l)]
+    lone = sum(1 for l in numbered if _LONE_NUMBER.match(l))
+    return len(numbered) >= 5 and lone >= 0.8 * len(numbered)
+
+
+def _alone_on_line(folded: str, a: int, b: int) -> bool:
+    ls = folded.rfind("\n", 0, a) + 1
+    le = folded.find("\n", b)
+    le = len(folded) if le < 0 else le
+    return not folded[ls:a].strip(" \t\u3000|") and not folded[b:le].strip(" \t\u3000|")
 
 
 def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> list[Row]:
@@ -145,6 +169,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         return any(a <= pos < b for a, b in noise_spans)
 
     has_pipes = "|" in seg
+    lone_layout = lone_number_layout([l for l in (folded[a:b].strip() for a, b in _lines(folded, start, end)) if l])
     pending: list[Atom] = []
     prev_pipe, last_pipe = False, start
 
@@ -191,6 +216,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
             follow = _FOLLOW.match(seg, m.end())
             explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))
+            # In one-cell-per-line text a number alone on its line is a whole printed cell too.
+            explicit = explicit or (lone_layout and _alone_on_line(folded, pos, start + m.end()))
             cur.atoms.extend(pending)
             pending.clear()
             cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))

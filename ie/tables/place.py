@@ -99,3 +99,16 @@ def place_rows(rows: list[Row], specs: list[RowSpec], table: str) -> tuple[dict[
                                 f"{table}: a row of numbers ({' '.join(a.text for a in r.atoms)[:40]}) has no label "
                                 f"that places it; its cells are not used"))
     return placed, issues
+
+
+def mentioned(rows: list[Row], specs: list[RowSpec]) -> set[str]:
+    """Keys of the data rows whose label is printed somewhere in the table, with or without numbers.
+
+    In one-cell-per-line text a row printed without any number runs into the next row's label
+    (`1.属于国家秘密2.其他法律…禁止公开 0`), so every label is searched for every row name."""
+    out = set()
+    for r in rows:
+        for s in specs:
+            if not s.subtotal and r.label and s.pattern.search(r.label):
+                out.add(s.key)
+    return out

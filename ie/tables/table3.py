@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import re
-from itertools import product
-
-from ie.models import Evidence, Issue
-from ie.tables.cells import Cell, cell_value
 from ie.tables.layout import tokenize
-from ie.tables.place import Placed, RowSpec, place_rows, spec
-from ie.tables.split import candidate_splits
-from ie.validate import APPLICANT_COLS, COL_LABELS, ROW_LABELS, table3_checks
-
-MAX_JOINT = 20000
+from ie.tables.place import RowSpec, mentioned, place_rows, spec
+from ie.tables.reading import Reading
+from ie.tables.solve import Identity
+from ie.validate import APPLICANT_COLS, COL_LABELS, GROUPS, LEGAL_COLS, ROW_LABELS, result_rows
 
 _COMMON_HEAD = [
     spec("new_received", r"本年新收"),
@@ -62,19 +57,37 @@ def columns(header: str) -> list[str]:
     return cols + ["total"]
 
 
-def _row_ok(vals: list, cols: list[str]) -> bool:
-    v = dict(zip(cols, [x or 0 for x in vals]))
-    if "legal_person_total" in v:
-        return (sum(v[c] for c in APPLICANT_COLS[1:]) == v["legal_person_total"]
-                and v["natural_person"] + v["legal_person_total"] == v["total"])
-    return sum(v[c] for c in APPLICANT_COLS) == v["total"]
+def identities(keys: list[str], cols: list[str]) -> list[Identity]:
+    """Every identity of Table 3 over the printed rows `keys` (ie.validate checks the same ones)."""
+    col = {c: i for i, c in enumerate(cols)}
+    out: list[Identity] = []
+    for r in keys:
+        if "legal_person_total" in col:
+            out.append(Identity(tuple((r, col[c]) for c in LEGAL_COLS), (r, col["legal_person_total"]), "row subtotal"))
+            out.append(Identity(((r, col["natural_person"]), (r, col["legal_person_total"])), (r, col["total"]), "row"))
+        else:
+            out.append(Identity(tuple((r, col[c]) for c in APPLICANT_COLS), (r, col["total"]), "row"))
+    present = {k: {} for k in keys}
+    if "results_total" in present:
+        rows = [r for r in result_rows(present) if r in present]
+        for c in cols:
+            out.append(Identity(tuple((r, col[c]) for r in rows), ("results_total", col[c]), "column"))
+    if all(k in present for k in ("new_received", "carried_over", "results_total", "carried_forward")):
+        for c in cols:
+            # 新收 + 结转 = 总计 + 结转下年度, written as parts = whole: 新收 + 结转 − 结转下年度 has no
+            # place in a sum of counts, so 总计 + 结转下年度 = 新收 + 结转 is checked as two-sided below.
+            out.append(Identity((("results_total", col[c]), ("carried_forward", col[c])), ("new_received", col[c]),
+                                "balance:carried_over"))
+    for sub, items in GROUPS:
+        present_items = [r for r in items if r in present]
+        if sub in present and present_items:
+            for c in cols:
+                out.append(Identity(tuple((r, col[c]) for r in present_items), (sub, col[c]), "subtotal"))
+    return out
 
 
-def _values(cells: list[Cell]) -> list:
-    return [cell_value(c)[0] for c in cells]
-
-
-def extract_table3(text: str, folded: str, region: tuple[int, int], template: str):
+def read_table3(text: str, folded: str, region: tuple[int, int], template: str) -> "Reading":
+    """What the text prints for Table 3: rows placed by label, their atoms, the columns."""
     rows = tokenize(folded, *region)
     specs: list[RowSpec] = SPECS["gov2021" if template == "gov2021" else "gov2019"]
     first = next((r for r in rows if r.has_cells), None)
@@ -82,91 +95,14 @@ def extract_table3(text: str, folded: str, region: tuple[int, int], template: st
     header = folded[region[0]:first.atoms[0].start] if first else folded[region[0]:region[1]]
     cols = columns(header)
     placed, issues = place_rows(rows, specs, "表三")
-
     required = [s.key for s in specs if not s.subtotal]
     if template == "gov2021" and "other" in placed and not any(k in placed for k in OTHER_ITEMS):
         required = [k for k in required if k not in OTHER_ITEMS]
     keys = [s.key for s in specs if s.key in placed or s.key in required]
-
-    # Candidate cuttings per row; a row whose printed cells are already as many as the columns is taken as printed.
-    cands: dict[str, list[list[Cell]]] = {}
-    for key in keys:
-        p = placed.get(key)
-        if p is None:
-            issues.append(Issue("table_row_missing", "warning", f"表三: 行「{ROW_LABELS[key]}」 not found",
-                                [f"applications.{key}.{c}" for c in cols]))
-            continue
-        atoms = p.row.cells_for(len(cols))
-        all_c = candidate_splits(atoms, len(cols))
-        if not all_c:
-            what = "more" if len(atoms) > len(cols) else "fewer"
-            issues.append(Issue("table_cells_count", "warning",
-                                f"表三: 行「{ROW_LABELS[key]}」 prints {len(atoms)} cells, {what} than its {len(cols)} columns; "
-                                f"cells not placed", [f"applications.{key}.{c}" for c in cols]))
-            continue
-        if len(atoms) == len(cols):
-            cands[key] = all_c
-            continue
-        ok = [c for c in all_c if _row_ok(_values(c), cols)]
-        cands[key] = ok or all_c
-
-    chosen, unresolved = _resolve(cands, cols, keys)
-    values: dict = {}
-    evidence: dict[str, Evidence] = {}
-    for key in keys:
-        row_vals = {c: None for c in cols}
-        cells = chosen.get(key)
-        p = placed.get(key)
-        for i, c in enumerate(cols):
-            cell = cells[i] if cells else None
-            if cell is None:
-                continue
-            v, note = cell_value(cell)
-            row_vals[c] = v
-            conf = p.confidence * (1.0 if len(cands[key]) == 1 else 0.9)
-            if cell.end > cell.start:   # a blank cell has nothing to quote
-                evidence[f"applications.{key}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
-                                                              round(conf, 3), note=note)
-        values[key] = row_vals
-    for key, col_idx in unresolved.items():
-        fields = [f"applications.{key}.{cols[i]}" for i in col_idx]
-        issues.append(Issue("table_split_ambiguous", "warning",
-                            f"表三: 行「{ROW_LABELS[key]}」 digits run together and more than one cutting satisfies the "
-                            f"table identities; columns {'、'.join(COL_LABELS[cols[i]] for i in col_idx)} left empty",
-                            fields))
-    return values, evidence, issues
-
-
-def _resolve(cands: dict[str, list[list[Cell]]], cols: list[str], keys: list[str]):
-    """Fix every cell that is the same in all cuttings consistent with the column identities."""
-    fixed = {k: v[0] for k, v in cands.items() if len(v) == 1}
-    amb = [k for k, v in cands.items() if len(v) > 1]
-    if not amb:
-        return fixed, {}
-    solutions: list[dict[str, list[Cell]]] = []
-    total = 1
-    for k in amb:
-        total *= len(cands[k])
-    if total <= MAX_JOINT:
-        base = {k: dict(zip(cols, _values(c))) for k, c in fixed.items()}
-        amb_fields = {f"applications.{k}." for k in amb}
-        for combo in product(*(cands[k] for k in amb)):
-            apps = dict(base)
-            for k, c in zip(amb, combo):
-                apps[k] = dict(zip(cols, _values(c)))
-            bad = any(not ch.ok and any(f.startswith(tuple(amb_fields)) for f in ch.fields)
-                      for ch in table3_checks(apps))
-            if not bad:
-                solutions.append(dict(zip(amb, combo)))
-    chosen = dict(fixed)
-    unresolved: dict[str, list[int]] = {}
-    for k in amb:
-        options = [s[k] for s in solutions] if solutions else cands[k]
-        row: list[Cell | None] = []
-        for i in range(len(cols)):
-            texts = {(o[i].text, o[i].start) for o in options}
-            row.append(options[0][i] if len(texts) == 1 else None)
-        if any(c is None for c in row):
-            unresolved[k] = [i for i, c in enumerate(row) if c is None]
-        chosen[k] = row
-    return chosen, unresolved
+    # A row whose label is printed with no number at all (blank cells dropped): only where no number row
+    # is left without a label, or that row could be the one it lost.
+    orphans = any(i.code == "table_row_unplaced" for i in issues)
+    empty = set() if orphans else (mentioned(rows, specs) - set(placed))
+    return Reading("表三", "applications", keys, {k: cols for k in keys},
+                   {k: placed[k].row.cells_for(len(cols)) for k in placed}, empty,
+                   {k: placed[k].confidence for k in placed}, issues, identities, ROW_LABELS, COL_LABELS)

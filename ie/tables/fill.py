@@ -1,0 +1,108 @@
+"""The ways one printed row can fill its grid row: the options the solver chooses from.
+
+A printed row is a label and its atoms (numbers as printed, in reading order). When it prints as many cells as
+the row has columns, there is one option: the cells as printed. When it prints fewer, the report lost something,
+and what it lost decides the options:
+
+- `split`   digits of neighbouring cells run together (scraped text): every cutting of the atoms into the
+            row's cells (ie.tables.split).
+- `dropped` blank cells were left out (one cell per line): the atoms keep their order and fill some of the
+            columns; the others are blank.
+- `runs`    a run of equal neighbouring cells was printed once (the 莆田 scraper): every atom stands for a run of
+            one or more consecutive cells and every cell is filled. Two neighbouring atoms are then never equal.
+
+A report uses one of `dropped` / `runs` throughout (ie.tables.solve decides which); `split` applies wherever
+atoms were not printed as whole cells. An option never holds a value the report does not print.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from ie.tables.cells import Atom, Cell, cell_value
+from ie.tables.split import candidate_splits
+
+Mechanism = str   # "dropped" | "runs"
+MECHANISMS: tuple[Mechanism, ...] = ("dropped", "runs")
+MAX_OPTIONS = 5000
+
+
+@dataclass(frozen=True)
+class Option:
+    """One filling of a grid row: a Cell per column (None = blank, not printed) and how it was made."""
+
+    cells: tuple[Cell | None, ...]
+    how: str   # "printed" | "split" | "dropped" | "runs"
+
+    def values(self, want_wan: tuple[bool, ...] | None = None) -> tuple:
+        out = []
+        for i, c in enumerate(self.cells):
+            out.append(None if c is None else cell_value(c, bool(want_wan and want_wan[i]))[0])
+        return tuple(out)
+
+
+def _as_cell(a: Atom) -> Cell:
+    return Cell(a.text, a.start, a.end, a.unit)
+
+
+def splittable(atoms: list[Atom]) -> bool:
+    """Could a digit run here hold several lost cells? Not when every atom was printed as a whole cell."""
+    return any(not a.explicit and not a.is_null and len(a.digits.lstrip("+-").split(".")[0]) > 1 for a in atoms)
+
+
+def dropped_options(atoms: list[Atom], n: int) -> list[Option]:
+    k = len(atoms)
+    if k > n:
+        return []
+    out = []
+    for pos in combinations(range(n), k):
+        cells: list[Cell | None] = [None] * n
+        for p, a in zip(pos, atoms):
+            cells[p] = _as_cell(a)
+        out.append(Option(tuple(cells), "dropped"))
+        if len(out) >= MAX_OPTIONS:
+            break
+    return out
+
+
+def runs_options(atoms: list[Atom], n: int) -> list[Option]:
+    k = len(atoms)
+    if k == 0 or k > n:
+        return []
+    vals = [cell_value(_as_cell(a))[0] for a in atoms]
+    # The scraper printed a run once, so two printed neighbours are different values.
+    if any(vals[i] == vals[i + 1] for i in range(k - 1)):
+        return []
+    out = []
+    for cuts in combinations(range(1, n), k - 1):
+        bounds = (0,) + cuts + (n,)
+        cells: list[Cell | None] = []
+        for a, lo, hi in zip(atoms, bounds, bounds[1:]):
+            cells.extend([_as_cell(a)] * (hi - lo))
+        out.append(Option(tuple(cells), "runs"))
+        if len(out) >= MAX_OPTIONS:
+            break
+    return out
+
+
+def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None) -> list[Option]:
+    """Every filling of an n-column row by these atoms (before any identity is applied)."""
+    if len(atoms) == n:
+        return [Option(tuple(_as_cell(a) for a in atoms), "printed")]
+    if len(atoms) > n:
+        return []
+    if splittable(atoms):
+        return [Option(tuple(c), "split") for c in candidate_splits(atoms, n)]
+    if mechanism == "dropped":
+        return dropped_options(atoms, n)
+    if mechanism == "runs":
+        return runs_options(atoms, n)
+    return []
+
+
+def runs_refuted(atoms: list[Atom]) -> bool:
+    """A row printed with two equal neighbours cannot come from a report that prints runs once."""
+    if splittable(atoms):
+        return False
+    vals = [cell_value(_as_cell(a))[0] for a in atoms]
+    return any(vals[i] is not None and vals[i] == vals[i + 1] for i in range(len(vals) - 1))

@@ -1,0 +1,104 @@
+"""From what a table prints to its cells: readings propose, the solver places, this module reports.
+
+A `Reading` is what a table module found in the text: the grid rows it expects, the atoms printed for each row
+it placed by label, the rows whose label is printed without any number, and the table's identities. `problem`
+turns it into a solver Problem under one mechanism of lost cells (ie.tables.fill); `finish` turns the solution
+into schema values, evidence (the token that printed each value) and issues naming every cell left null.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ie.models import Evidence, Issue
+from ie.tables.cells import Atom, Cell
+from ie.tables.fill import Option, row_options, runs_refuted
+from ie.tables.solve import Identity, Problem, Solution
+
+
+@dataclass
+class Reading:
+    table: str                                  # "表三"
+    section: str                                # "applications"
+    keys: list[str]                             # grid rows the report should print, in order
+    cols: dict[str, list[str]]                  # row → its column keys
+    atoms: dict[str, list[Atom]]                # row → the atoms printed for it (rows placed by label)
+    empty: set[str]                             # rows whose label is printed without any number
+    confidence: dict[str, float]                # row → placement confidence
+    issues: list[Issue]
+    identities: Callable[[list[str], list[str]], list[Identity]] | None
+    row_labels: dict[str, str]
+    col_labels: dict[str, str]
+    integer: bool = True
+    want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+
+    def needs_mechanism(self) -> bool:
+        """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
+        from ie.tables.fill import splittable
+        return bool(self.empty) or any(
+            len(a) < len(self.cols[k]) and not splittable(a) for k, a in self.atoms.items())
+
+    def refutes_runs(self) -> bool:
+        return bool(self.empty) or any(runs_refuted(a) for a in self.atoms.values())
+
+
+def problem(r: Reading, mechanism: str | None) -> Problem:
+    options: dict[str, list[Option] | None] = {}
+    for k in r.keys:
+        n = len(r.cols[k])
+        if k in r.atoms:
+            options[k] = row_options(r.atoms[k], n, mechanism)
+        elif k in r.empty and mechanism == "dropped":
+            options[k] = [Option(tuple([None] * n), "dropped")]
+        else:
+            options[k] = None
+    cols0 = r.cols[r.keys[0]] if r.keys else []
+    idents = r.identities(r.keys, cols0) if r.identities else []
+    return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan)
+
+
+def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple[dict, dict[str, Evidence], list[Issue]]:
+    """Values, evidence and issues of one solved table."""
+    from ie.tables.cells import cell_value
+
+    values: dict = {}
+    evidence: dict[str, Evidence] = {}
+    issues = list(r.issues)
+    base = 1.0 if sol.status in ("fixed", "unique") else 0.9
+    for k in r.keys:
+        cols = r.cols[k]
+        fields = [f"{r.section}.{k}.{c}" for c in cols]
+        values[k] = {c: None for c in cols}
+        if k not in sol.cells:
+            if k in r.atoms or k in r.empty:
+                issues.append(Issue("table_cells_count", "warning",
+                                    f"{r.table}: 行「{r.row_labels.get(k, k)}」 prints "
+                                    f"{len(r.atoms.get(k, []))} cells for {len(cols)} columns and no placement of "
+                                    f"them fits; cells not placed", fields))
+            elif not any(i.code == "table_row_missing" and set(i.fields) == set(fields) for i in issues):
+                issues.append(Issue("table_row_missing", "warning",
+                                    f"{r.table}: 行「{r.row_labels.get(k, k)}」 not found", fields))
+            continue
+        for j, c in enumerate(cols):
+            cell: Cell | None = sol.cells[k][j]
+            if j in sol.undecided.get(k, []):
+                continue
+            values[k][c] = sol.values[k][j]
+            if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
+                _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
+                evidence[f"{r.section}.{k}.{c}"] = Evidence(
+                    cell.start, cell.end, text[cell.start:cell.end], "table",
+                    round(r.confidence.get(k, 1.0) * base, 3), note=note)
+    if sol.undecided:
+        rows = "、".join(r.row_labels.get(k, k) for k in sol.undecided)
+        why = {"ambiguous": f"{sol.count}{'+' if sol.count >= 64 else ''} placements of the printed numbers satisfy "
+                            f"every identity",
+               "none": "no placement of the printed numbers satisfies every identity",
+               "timeout": "the search for placements ran over its time bound"}.get(sol.status, "")
+        fields = [f"{r.section}.{k}.{r.cols[k][j]}" for k, js in sol.undecided.items() for j in js]
+        code = "table_split_ambiguous" if sol.status == "ambiguous" else "table_unsolved"
+        issues.append(Issue(code, "warning",
+                            f"{r.table}: 行「{rows}」: {why}"
+                            + (f" (mechanism: {mechanism})" if mechanism else "") + "; cells they disagree on left empty",
+                            fields))
+    return values, evidence, issues
