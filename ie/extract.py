@@ -24,6 +24,14 @@ class ExtractError(Exception):
     """A report that could not be extracted; the message names the file and the problem."""
 
 
+class NotAReportError(ExtractError):
+    """The input is not an annual disclosure report (a notice, a README): extracting it would only make a
+    record full of nulls that a dataset would take for a report."""
+
+    def __init__(self, path: str, why: str):
+        super().__init__(f"not an annual report: {path}: {why}")
+
+
 # ---------------------------------------------------------------- model loading
 
 @lru_cache(maxsize=4)
@@ -49,20 +57,30 @@ def load_tagger(model: str | None):
 
 # ---------------------------------------------------------------- one report
 
-def extract_document(doc: Document, tagger=None, include_text: bool = True) -> dict:
+def extract_document(doc: Document, tagger=None, include_text: bool = True, force: bool = False) -> dict:
+    """One report → a schema dict. Raises NotAReportError for a text that is no annual report, unless
+    `force`."""
     from ie.map import map_report
     from ie.merge import merge
+    from ie.meta import find_title, report_year
     from ie.normalize import normalize_document
     from ie.rules import find_entities
-    from ie.segment import detect_template
+    from ie.segment import detect_template, report_evidence, template_by_headers
     from ie.tables import extract_tables
     from ie.validate import check_tables
 
     norm = normalize_document(doc)
     text = norm.text
-    template = detect_template(text)
+    title = find_title(text)[0]
+    evidence = report_evidence(text, title)
+    if not evidence.is_report and not force:
+        raise NotAReportError(doc.path, evidence.why_not())
+    year = report_year(text, title)
+    template = detect_template(text, year)
     tables = extract_tables(text, template) if template != "prose" else TableResult()
     issues: list[Issue] = list(tables.issues) + check_tables(tables.values, template)
+    if template != "prose" and template_by_headers(text, year) is None:
+        issues.append(_tables_absent(template, year))
 
     entities = list(tagger.tag(text)) if tagger is not None else []
     entities += find_entities(text)
@@ -88,6 +106,14 @@ def extract_document(doc: Document, tagger=None, include_text: bool = True) -> d
     return report
 
 
+def _tables_absent(template: str, year: int | None) -> Issue:
+    """A report of the table era that prints none of the national tables: its template comes from its year."""
+    return Issue("tables_absent", "warning",
+                 f"report for {year}: the {template} format applies, but the text prints none of the national "
+                 f"tables (no Table 2/3 headers); table fields are left out",
+                 ["meta.template"])
+
+
 def _dedupe(issues: list[Issue]) -> list[Issue]:
     """The same finding reached by two stages is reported once."""
     seen, out = set(), []
@@ -99,18 +125,18 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 
 def extract_file(path: str | Path, model: str | None = "default", use_model: bool = True,
-                 include_text: bool = True) -> dict:
+                 include_text: bool = True, force: bool = False) -> dict:
     """Extract one report file into a dict that validates against report.schema.json.
 
-    Raises ReadError (unreadable input) or ExtractError (a bug on our side, e.g. output not schema-valid),
-    both naming the file.
+    Raises ReadError (unreadable input), NotAReportError (not an annual report; `force` extracts it anyway) or
+    ExtractError (a bug on our side, e.g. output not schema-valid), all naming the file.
     """
     from ie.read import read_document
     from ie.schema import schema_errors
 
     doc = read_document(path)
     tagger = load_tagger(model) if use_model else None
-    report = extract_document(doc, tagger, include_text=include_text)
+    report = extract_document(doc, tagger, include_text=include_text, force=force)
     errors = schema_errors(report)
     if errors:
         raise ExtractError(f"{path}: output does not validate against the schema: {errors[0]}"
@@ -184,7 +210,7 @@ def _extract_one(path: str) -> Outcome:
     opts = _WORKER_OPTS
     try:
         report = extract_file(path, model=opts.get("model"), use_model=opts.get("use_model", True),
-                              include_text=opts.get("include_text", True))
+                              include_text=opts.get("include_text", True), force=opts.get("force", False))
         return Outcome(Path(path), report=report)
     except (ReadError, ExtractError) as exc:
         return Outcome(Path(path), error=str(exc))
@@ -232,6 +258,8 @@ def register(sub) -> None:
                    help="tagger: 'default' (shipped model), a save_pretrained folder or a hub name")
     p.add_argument("--no-model", action="store_true", help="rules only: do not run the tagger")
     p.add_argument("--no-text", action="store_true", help="leave the normalized text out of the output")
+    p.add_argument("--force", action="store_true",
+                   help="extract files that do not look like an annual report too (by default they fail)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -260,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
     summary = Summary(failed=list(problems))
     for name, why in problems:
         print(f"error: {name}: {why}", file=sys.stderr)
-    opts = {"model": args.model, "use_model": not args.no_model, "include_text": not args.no_text}
+    opts = {"model": args.model, "use_model": not args.no_model, "include_text": not args.no_text,
+            "force": args.force}
     try:
         with ReportWriter(args.format, Path(args.out) if args.out else None, inputs) as writer:
             for outcome in run_batch(inputs, max(1, args.workers), opts, progress=not args.quiet):

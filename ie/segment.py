@@ -6,26 +6,46 @@ copy (Kangxi radicals, full-width forms), so offsets stay those of the text give
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ie.models import Section
 from ie.tables.cells import fold
 
 _GOV2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知|本年处理决定数量")
-_GOV2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|政府集中采购|上一年项目数量")
+_GOV2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|采购项目数量|采购总金额|上一年项目数量")
+# Prose reports of 2014–2018 mention 政府集中采购 in their text; only with a report year of 2019 on (or none
+# known) is the word a sign of the 2019 Table 2 row （九）.
+_PROCUREMENT = re.compile(r"政府集中采购")
 _SIX_OTHER = re.compile(r"逾期不补正|逾期不缴费|逾期未按收费")
 
 
-def detect_template(text: str) -> str:
-    """'gov2021', 'gov2019' or 'prose' (SCHEMA.md: the headers of Tables 2 and 3 tell the two national formats apart)."""
+def template_by_headers(text: str, year: int | None = None) -> str | None:
+    """'gov2021' / 'gov2019' when the national tables' headers are printed, else None."""
     f = re.sub(r"\s+", "", fold(text))
     n21 = len(_GOV2021.findall(f)) + (2 if _SIX_OTHER.search(f) else 0)
     n19 = len(_GOV2019.findall(f))
+    if year is None or year >= 2019:
+        n19 += len(_PROCUREMENT.findall(f))
     if n21 == 0 and n19 == 0:
         # A flattened 23-row Table 3 without Table 2 headers is still the 2019 format.
         if "本年新收政府信息公开申请数量" in f and "结转下年度继续办理" in f:
             return "gov2019"
-        return "prose"
+        return None
     return "gov2021" if n21 >= n19 and n21 > 0 else "gov2019"
+
+
+def template_by_year(year: int | None) -> str:
+    """The format in force for the reports of `year`: the 2019 tables from the reports for 2019, the 2021 ones
+    from the reports for 2021; prose before (and when the year is unknown)."""
+    if year is None or year <= 2018:
+        return "prose"
+    return "gov2019" if year <= 2020 else "gov2021"
+
+
+def detect_template(text: str, year: int | None = None) -> str:
+    """'gov2021', 'gov2019' or 'prose': the headers of Tables 2 and 3 tell the two national formats apart
+    (SCHEMA.md); without them the report's year decides."""
+    return template_by_headers(text, year) or template_by_year(year)
 
 
 _ORD = "一二三四五六七八九十"
@@ -86,3 +106,39 @@ def split_sections(text: str) -> list[Section]:
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         sections.append(Section(key, text[start:start + len(heading)], start, end))
     return sections
+
+
+# ------------------------------------------------------------------------------------------ is it a report?
+
+# Sections only an annual disclosure report has (一、 opens any document, so 'overview' does not count).
+_REPORT_SECTION_KEYS = frozenset({"proactive", "applications", "review_litigation", "fees", "problems"})
+# A provincial statistics table of the prose era (指标名称 | 计量单位 | 本年度 | 历年累计).
+_STAT_TABLE = re.compile(r"主动公开(?:政府)?信息数|依申请公开(?:政府)?信息(?:总)?数|对申请的答复总?数|受理(?:政府信息公开)?申请(?:总)?数")
+
+
+@dataclass
+class ReportEvidence:
+    """What makes a text an annual disclosure report: its title, its report sections, its tables."""
+
+    title: str | None
+    section_keys: list[str]
+    tables: str | None       # 'gov2019' / 'gov2021' headers, 'statistics' for a 统计表, None
+
+    @property
+    def is_report(self) -> bool:
+        # Any one suffices: a scraped report may lose its title, a prose report has no national tables, and a
+        # short bureau report may print only two or three sections. Three report sections are required where
+        # nothing else speaks for the text, since a notice about disclosure work can carry one or two.
+        return bool(self.title or self.tables or len(self.section_keys) >= 3)
+
+    def why_not(self) -> str:
+        found = f"only the section(s) {', '.join(self.section_keys)}" if self.section_keys else "no report sections"
+        return f"no report title (…年政府信息公开工作年度报告), {found}, no disclosure tables"
+
+
+def report_evidence(text: str, title: str | None) -> ReportEvidence:
+    keys = sorted({s.key for s in split_sections(text)} & _REPORT_SECTION_KEYS)
+    tables = template_by_headers(text)
+    if tables is None and _STAT_TABLE.search(re.sub(r"\s+", "", fold(text))):
+        tables = "statistics"
+    return ReportEvidence(title, keys, tables)

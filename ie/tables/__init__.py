@@ -14,7 +14,7 @@ from ie.tables.cells import fold
 from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
 from ie.tables.reading import Reading, finish, problem
-from ie.tables.solve import Solution, solve
+from ie.tables.solve import Solution, prepare, solve
 from ie.tables.table2 import read_table2
 from ie.tables.table3 import read_table3
 from ie.tables.table4 import nest, read_table4
@@ -89,9 +89,31 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
     if not alive:
         m = "dropped"
         return m, tried[m], "no mechanism of lost cells explains every table; only cells printed in full are kept"
+    # Both fit. A row that one mechanism determines (a single filling) and the other leaves open is explained
+    # by the first only; where all such rows point one way, that is the report's mechanism.
+    determined = {m: _determined(readings, m) for m in MECHANISMS}
+    for m in MECHANISMS:
+        other = next(x for x in MECHANISMS if x != m)
+        only = determined[m] - determined[other]
+        if only and not determined[other] - determined[m]:
+            names = "、".join(sorted(only))[:120]
+            return m, tried[m], (f"cells lost from rows read as {_NAMES[m]}: both mechanisms fit the identities, "
+                                 f"but only {_NAMES[m]} determines rows {names}")
     pooled = {k: _pool(tried["dropped"][k], tried["runs"][k]) for k in readings}
     return None, pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
                           "cells the two readings disagree on are left empty")
+
+
+def _determined(readings: dict[str, Reading], m: str) -> set[str]:
+    """Rows printed with fewer cells than they have that mechanism m fills in exactly one way."""
+    out = set()
+    for key, r in readings.items():
+        opts, _ = prepare(problem(r, m))
+        for row, o in opts.items():
+            short = row in r.empty or len(r.atoms.get(row, [])) < len(r.cols[row])
+            if short and len(o) == 1:
+                out.add(f"{r.table}:{r.row_labels.get(row, row)}")
+    return out
 
 
 _NAMES = {"dropped": "blank cells dropped", "runs": "runs of equal cells printed once"}

@@ -134,9 +134,10 @@ def is_flow(folded: str, start: int, end: int) -> bool:
 
 def lone_number_layout(lines: list[str]) -> bool:
     """Most lines that carry a number carry that number alone: one printed cell per line."""
-    numbered = [l for l in lines if _HAS_NUMBER.search(l)]
+    # A row number (1. 2、) in front of a label is label text, not a printed number.
+    numbered = [l for l in lines if _HAS_NUMBER.search(_ORDINAL.sub("", l))]
     lone = sum(1 for l in numbered if _LONE_NUMBER.match(l))
-    return len(numbered) >= 5 and lone >= 0.8 * len(numbered)
+    return len(numbered) >= 3 and lone >= 0.8 * len(numbered)
 
 
 def _alone_on_line(folded: str, a: int, b: int) -> bool:
