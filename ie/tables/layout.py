@@ -17,7 +17,8 @@ _NOISE = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|\(重复率:[^)]*\)|\|?\s*:?-{3,}.*|#+\s.*|注:.*|\d{4}\s*年(?:报告)?|年报告|第\s*\d+\s*页.*)\s*$"
 )
 # A row-number prefix such as 2. or 1、 in front of a label; it is label text, never a cell value.
-_ORDINAL = re.compile(r"(\d)[ \t]*[.、](?=[ \t]*[\u4e00-\u9fff“\"「])")
+# Word-HTML text may put the row number on a line of its own (`1.` / `属于国家秘密`).
+_ORDINAL = re.compile(r"(\d)[ \t]*[.、](?=\s*[\u4e00-\u9fff“\"「])")
 _TOKEN = re.compile(
     r"(?P<note>\((?:其中|含|包括)[^()]{0,40}\))"
     r"|(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:万元|元)?)"
@@ -111,6 +112,7 @@ def _lines(folded: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _LONE_NUMBER = re.compile(r"^\|?\s*[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?\s*\|?$")
 _HAS_NUMBER = re.compile(r"\d")
+_ORDINAL_LINE = re.compile(r"^\d{1,2}\s*[.、]$")
 
 
 def is_flow(folded: str, start: int, end: int) -> bool:
@@ -135,7 +137,7 @@ def is_flow(folded: str, start: int, end: int) -> bool:
 def lone_number_layout(lines: list[str]) -> bool:
     """Most lines that carry a number carry that number alone: one printed cell per line."""
     # A row number (1. 2、) in front of a label is label text, not a printed number.
-    numbered = [l for l in lines if _HAS_NUMBER.search(_ORDINAL.sub("", l))]
+    numbered = [l for l in lines if _HAS_NUMBER.search(_ORDINAL.sub("", l)) and not _ORDINAL_LINE.match(l)]
     lone = sum(1 for l in numbered if _LONE_NUMBER.match(l))
     return len(numbered) >= 3 and lone >= 0.8 * len(numbered)
 
