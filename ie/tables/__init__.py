@@ -14,7 +14,7 @@ from ie.tables.cells import fold
 from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
 from ie.tables.reading import Reading, finish, problem
-from ie.tables.solve import Solution, prepare, solve
+from ie.tables.solve import Solution, solve
 from ie.tables.table2 import read_table2
 from ie.tables.table3 import read_table3
 from ie.tables.table4 import nest, read_table4
@@ -91,7 +91,7 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
         return m, tried[m], "no mechanism of lost cells explains every table; only cells printed in full are kept"
     # Both fit. A row that one mechanism determines (a single filling) and the other leaves open is explained
     # by the first only; where all such rows point one way, that is the report's mechanism.
-    determined = {m: _determined(readings, m) for m in MECHANISMS}
+    determined = {m: _determined(readings, tried[m]) for m in MECHANISMS}
     for m in MECHANISMS:
         other = next(x for x in MECHANISMS if x != m)
         only = determined[m] - determined[other]
@@ -104,14 +104,13 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
                           "cells the two readings disagree on are left empty")
 
 
-def _determined(readings: dict[str, Reading], m: str) -> set[str]:
-    """Rows printed with fewer cells than they have that mechanism m fills in exactly one way."""
+def _determined(readings: dict[str, Reading], sols: dict[str, Solution]) -> set[str]:
+    """Rows printed with fewer cells than they have that a mechanism fills in exactly one way."""
     out = set()
     for key, r in readings.items():
-        opts, _ = prepare(problem(r, m))
-        for row, o in opts.items():
+        for row, k in sols[key].fillings.items():
             short = row in r.empty or len(r.atoms.get(row, [])) < len(r.cols[row])
-            if short and len(o) == 1:
+            if short and k == 1:
                 out.add(f"{r.table}:{r.row_labels.get(row, row)}")
     return out
 

@@ -33,12 +33,20 @@ class Option:
 
     cells: tuple[Cell | None, ...]
     how: str   # "printed" | "split" | "dropped" | "runs"
+    vals: tuple = ()   # the value of each cell (None = blank or '/'), in the row's units
 
-    def values(self, want_wan: tuple[bool, ...] | None = None) -> tuple:
-        out = []
-        for i, c in enumerate(self.cells):
-            out.append(None if c is None else cell_value(c, bool(want_wan and want_wan[i]))[0])
-        return tuple(out)
+
+def _option(cells, how: str, want_wan: tuple[bool, ...] | None, cache: dict) -> Option:
+    vals = []
+    for i, c in enumerate(cells):
+        if c is None:
+            vals.append(None)
+            continue
+        key = (c.start, c.end, c.text, bool(want_wan and want_wan[i]))
+        if key not in cache:
+            cache[key] = cell_value(c, key[3])[0]
+        vals.append(cache[key])
+    return Option(tuple(cells), how, tuple(vals))
 
 
 def _as_cell(a: Atom) -> Cell:
@@ -50,7 +58,7 @@ def splittable(atoms: list[Atom]) -> bool:
     return any(not a.explicit and not a.is_null and len(a.digits.lstrip("+-").split(".")[0]) > 1 for a in atoms)
 
 
-def dropped_options(atoms: list[Atom], n: int) -> list[Option]:
+def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
     k = len(atoms)
     if k > n:
         return []
@@ -59,13 +67,13 @@ def dropped_options(atoms: list[Atom], n: int) -> list[Option]:
         cells: list[Cell | None] = [None] * n
         for p, a in zip(pos, atoms):
             cells[p] = _as_cell(a)
-        out.append(Option(tuple(cells), "dropped"))
+        out.append(_option(cells, "dropped", want_wan, cache if cache is not None else {}))
         if len(out) >= MAX_OPTIONS:
             break
     return out
 
 
-def runs_options(atoms: list[Atom], n: int) -> list[Option]:
+def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
     k = len(atoms)
     if k == 0 or k > n:
         return []
@@ -79,24 +87,26 @@ def runs_options(atoms: list[Atom], n: int) -> list[Option]:
         cells: list[Cell | None] = []
         for a, lo, hi in zip(atoms, bounds, bounds[1:]):
             cells.extend([_as_cell(a)] * (hi - lo))
-        out.append(Option(tuple(cells), "runs"))
+        out.append(_option(cells, "runs", want_wan, cache if cache is not None else {}))
         if len(out) >= MAX_OPTIONS:
             break
     return out
 
 
-def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None) -> list[Option]:
+def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
+                want_wan: tuple[bool, ...] | None = None) -> list[Option]:
     """Every filling of an n-column row by these atoms (before any identity is applied)."""
+    cache: dict = {}
     if len(atoms) == n:
-        return [Option(tuple(_as_cell(a) for a in atoms), "printed")]
+        return [_option([_as_cell(a) for a in atoms], "printed", want_wan, cache)]
     if len(atoms) > n:
         return []
     if splittable(atoms):
-        return [Option(tuple(c), "split") for c in candidate_splits(atoms, n)]
+        return [_option(c, "split", want_wan, cache) for c in candidate_splits(atoms, n)]
     if mechanism == "dropped":
-        return dropped_options(atoms, n)
+        return dropped_options(atoms, n, want_wan, cache)
     if mechanism == "runs":
-        return runs_options(atoms, n)
+        return runs_options(atoms, n, want_wan, cache)
     return []
 
 

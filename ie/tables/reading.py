@@ -47,9 +47,9 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
     for k in r.keys:
         n = len(r.cols[k])
         if k in r.atoms:
-            options[k] = row_options(r.atoms[k], n, mechanism)
+            options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
         elif k in r.empty and mechanism == "dropped":
-            options[k] = [Option(tuple([None] * n), "dropped")]
+            options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
             options[k] = None
     cols0 = r.cols[r.keys[0]] if r.keys else []

@@ -53,6 +53,7 @@ class Solution:
     undecided: dict[str, list[int]]               # row → columns the printed text does not settle
     count: int = 0                                # solutions found (capped at MAX_SOLUTIONS)
     unexplained: list[str] = field(default_factory=list)   # rows no option of which fits their own identity
+    fillings: dict[str, int] = field(default_factory=dict)  # row → how many fillings fit its own identities
 
 
 def _num(v) -> float:
@@ -68,11 +69,11 @@ def _holds(ident: Identity, val) -> bool:
     return abs(sum(_num(val(c)) for c in ident.parts) - _num(val(ident.whole))) < 1e-6
 
 
-def _distinct(options: list[Option], want_wan) -> list[tuple[Option, tuple]]:
+def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
     """Options with different values (or blanks) only: two cuttings that read the same numbers are one placement."""
     seen, out = set(), []
     for o in options:
-        v = o.values(want_wan)
+        v = o.vals
         if v not in seen:
             seen.add(v)
             out.append((o, v))
@@ -100,8 +101,8 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
         if not opts:              # printed, but in no way that fills the row: its cells stay unknown
             unexplained.append(r)
             continue
-        dist = [(o, v) for o, v in _distinct(opts, p.want_wan.get(r)) if _usable(v, p.integer)] or \
-            _distinct(opts, p.want_wan.get(r))
+        dist = _distinct(opts)
+        dist = [(o, v) for o, v in dist if _usable(v, p.integer)] or dist
         if len(dist) > 1 or any(o.how != "printed" for o, _ in dist):
             fit = [(o, v) for o, v in dist if all(_holds(i, lambda c, v=v: v[c[1]]) for i in local.get(r, []))]
             if not fit and dist:
@@ -113,6 +114,12 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
 
 def solve(p: Problem) -> Solution:
     opts, unexplained = prepare(p)
+    sol = _solve(p, opts, unexplained)
+    sol.fillings = {r: len(o) for r, o in opts.items()}
+    return sol
+
+
+def _solve(p: Problem, opts, unexplained) -> Solution:
     fixed = {r: o[0] for r, o in opts.items() if len(o) == 1}
     free = sorted((r for r, o in opts.items() if len(o) > 1), key=lambda r: len(opts[r]))
     if not free:
@@ -146,35 +153,47 @@ def solve(p: Problem) -> Solution:
 
 
 def _search(free, fixed, opts, idents) -> tuple[list[dict[str, int]], str]:
-    """All assignments row → option index of the free rows that satisfy `idents` (up to MAX_SOLUTIONS)."""
+    """All assignments row → option index of the free rows that satisfy `idents` (up to MAX_SOLUTIONS).
+
+    Each identity keeps the interval its parts' sum can still reach and the interval of its whole; assigning a
+    row narrows the intervals of the identities it touches, and an identity whose intervals no longer meet
+    prunes the branch. Cells are counts, so the bounds are the row's smallest and largest option."""
     ncols = {r: len(o[0][1]) for r, o in opts.items()}
     lo = {r: [min(_num(v[j]) for _, v in opts[r]) for j in range(ncols[r])] for r in opts}
     hi = {r: [max(_num(v[j]) for _, v in opts[r]) for j in range(ncols[r])] for r in opts}
-    by_row: dict[str, list[Identity]] = {}
-    for i in idents:
-        for r in {c[0] for c in i.parts + (i.whole,)}:
-            by_row.setdefault(r, []).append(i)
-    assigned: dict[str, tuple] = {r: o[1] for r, o in fixed.items()}
+    for r, (_, v) in fixed.items():
+        lo[r] = hi[r] = [_num(x) for x in v]
+    n = len(idents)
+    plo, phi, wlo, whi = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    member: dict[str, list[tuple[int, int, bool]]] = {}
+    for i, ident in enumerate(idents):
+        for r, j in ident.parts:
+            plo[i] += lo[r][j]
+            phi[i] += hi[r][j]
+            member.setdefault(r, []).append((i, j, False))
+        r, j = ident.whole
+        wlo[i], whi[i] = lo[r][j], hi[r][j]
+        member.setdefault(r, []).append((i, j, True))
     found: list[dict[str, int]] = []
     pick: dict[str, int] = {}
     nodes = 0
     deadline = time.perf_counter() + TIME_LIMIT_S
 
-    def bounds(c: CellRef) -> tuple[float, float]:
-        r, j = c
-        if r in assigned:
-            x = _num(assigned[r][j])
-            return x, x
-        return lo[r][j], hi[r][j]
+    def assign(r: str, v: tuple, sign: int) -> None:
+        for i, j, whole in member.get(r, ()):
+            x = _num(v[j])
+            if whole:
+                wlo[i] += sign * (x - lo[r][j])
+                whi[i] += sign * (x - hi[r][j])
+            else:
+                plo[i] += sign * (x - lo[r][j])
+                phi[i] += sign * (x - hi[r][j])
 
-    def consistent(row: str) -> bool:
-        for i in by_row.get(row, []):
-            plo = sum(bounds(c)[0] for c in i.parts)
-            phi = sum(bounds(c)[1] for c in i.parts)
-            wlo, whi = bounds(i.whole)
-            if plo > whi + 1e-6 or phi < wlo - 1e-6:
-                return False
-        return True
+    def consistent(r: str) -> bool:
+        return all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i, _, _ in member.get(r, ()))
+
+    if not all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i in range(n)):
+        return [], "done"
 
     def rec(k: int) -> str:
         nonlocal nodes
@@ -186,14 +205,12 @@ def _search(free, fixed, opts, idents) -> tuple[list[dict[str, int]], str]:
             nodes += 1
             if nodes > MAX_NODES or (nodes % 2048 == 0 and time.perf_counter() > deadline):
                 return "budget"
-            assigned[r] = v
+            assign(r, v, 1)
             pick[r] = idx
-            if consistent(r):
-                res = rec(k + 1)
-                if res != "go":
-                    del assigned[r]
-                    return res
-            del assigned[r]
+            res = rec(k + 1) if consistent(r) else "go"
+            assign(r, v, -1)
+            if res != "go":
+                return res
         return "go"
 
     res = rec(0)
