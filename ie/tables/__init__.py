@@ -75,7 +75,8 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
     tried: dict[str, dict[str, Solution]] = {}
     alive = []
     for m in MECHANISMS:
-        sols = {k: solve(problem(r, m)) for k, r in readings.items()}
+        # Feasibility first (one placement is enough to know a mechanism fits); cells come from the final solve.
+        sols = {k: solve(problem(r, m), limit=1) for k, r in readings.items()}
         tried[m] = sols
         refuted = any(s.status == "none" or s.unexplained for s in sols.values())
         if m == "runs" and any(r.refutes_runs() for r in readings.values()):
@@ -85,10 +86,10 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
     if len(alive) == 1:
         m = alive[0]
         other = [x for x in MECHANISMS if x != m]
-        return m, tried[m], f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other[0]]}"
+        return m, _final(readings, m), f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other[0]]}"
     if not alive:
         m = "dropped"
-        return m, tried[m], "no mechanism of lost cells explains every table; only cells printed in full are kept"
+        return m, _final(readings, m), "no mechanism of lost cells explains every table; only cells printed in full are kept"
     # Both fit. A row that one mechanism determines (a single filling) and the other leaves open is explained
     # by the first only; where all such rows point one way, that is the report's mechanism.
     determined = {m: _determined(readings, tried[m]) for m in MECHANISMS}
@@ -97,11 +98,16 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
         only = determined[m] - determined[other]
         if only and not determined[other] - determined[m]:
             names = "、".join(sorted(only))[:120]
-            return m, tried[m], (f"cells lost from rows read as {_NAMES[m]}: both mechanisms fit the identities, "
+            return m, _final(readings, m), (f"cells lost from rows read as {_NAMES[m]}: both mechanisms fit the identities, "
                                  f"but only {_NAMES[m]} determines rows {names}")
-    pooled = {k: _pool(tried["dropped"][k], tried["runs"][k]) for k in readings}
+    final = {m: _final(readings, m) for m in MECHANISMS}
+    pooled = {k: _pool(final["dropped"][k], final["runs"][k]) for k in readings}
     return None, pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
                           "cells the two readings disagree on are left empty")
+
+
+def _final(readings: dict[str, Reading], m: str) -> dict[str, Solution]:
+    return {k: solve(problem(r, m)) for k, r in readings.items()}
 
 
 def _determined(readings: dict[str, Reading], sols: dict[str, Solution]) -> set[str]:

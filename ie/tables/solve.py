@@ -112,47 +112,54 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
     return out, unexplained
 
 
-def solve(p: Problem) -> Solution:
+def solve(p: Problem, limit: int = MAX_SOLUTIONS) -> Solution:
+    """Solve `p`; with limit=1 only whether any placement exists is settled (the cells are then not final)."""
     opts, unexplained = prepare(p)
-    sol = _solve(p, opts, unexplained)
+    sol = _solve(p, opts, unexplained, limit)
     sol.fillings = {r: len(o) for r, o in opts.items()}
     return sol
 
 
-def _solve(p: Problem, opts, unexplained) -> Solution:
-    fixed = {r: o[0] for r, o in opts.items() if len(o) == 1}
-    free = sorted((r for r, o in opts.items() if len(o) > 1), key=lambda r: len(opts[r]))
+def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
+    # The identities see a blank as 0, so fillings that differ only in which cells are blank are one
+    # arithmetic choice: search over those groups, then let _fill keep what every member agrees on.
+    groups: dict[str, list[tuple[list[int], tuple]]] = {}
+    for r, o in opts.items():
+        by: dict[tuple, list[int]] = {}
+        for idx, (_, v) in enumerate(o):
+            by.setdefault(tuple(_num(x) for x in v), []).append(idx)
+        groups[r] = [(ids, vec) for vec, ids in by.items()]
+    fixed = {r: g[0] for r, g in groups.items() if len(g) == 1}
+    free = sorted((r for r, g in groups.items() if len(g) > 1), key=lambda r: len(groups[r]))
+    every = {r: list(range(len(opts[r]))) for r in opts}
     if not free:
-        sol = _fill(p, opts, {r: [0] for r in opts}, set())
-        sol.status, sol.count, sol.unexplained = "fixed", 1, unexplained
+        sol = _fill(p, opts, every, set())
+        sol.status = "fixed" if all(len(o) == 1 for o in opts.values()) else "ambiguous"
+        sol.count, sol.unexplained = 1, unexplained
         return sol
     # Identities that involve an undecided row and no unprinted row; the others are the report's own business
     # (a contradiction among printed cells is reported by ie.validate, not solved away).
     idents = [i for i in p.identities
               if any(c[0] in free for c in i.parts + (i.whole,))
               and all(c[0] in opts for c in i.parts + (i.whole,))]
-    found, status = _search(free, fixed, opts, idents)
-    if status != "done" or not found:
-        choice = {r: list(range(len(opts[r]))) for r in opts}
-        sol = _fill(p, opts, choice, set(free))
-        sol.status = "timeout" if status != "done" else "none"
-        sol.unexplained = unexplained
+    found, status = _search(free, fixed, groups, idents, limit)
+    if status != "done" or not found or len(found) >= limit:
+        # No solution, or not every solution seen: only cells every filling of their row agrees on are certain.
+        sol = _fill(p, opts, every, set(free))
+        sol.status = "timeout" if status != "done" else ("none" if not found else "ambiguous")
+        sol.count, sol.unexplained = len(found), unexplained
         return sol
-    choice = {r: [0] for r in fixed}
+    choice = dict(every)
     for r in free:
-        choice[r] = sorted({s[r] for s in found})
+        choice[r] = sorted({i for s in found for i in groups[r][s[r]][0]})
     sol = _fill(p, opts, choice, set(free))
-    sol.status = "unique" if len(found) == 1 else "ambiguous"
+    sol.status = "unique" if len(found) == 1 and not sol.undecided else "ambiguous"
     sol.count = len(found)
     sol.unexplained = unexplained
-    if len(found) >= MAX_SOLUTIONS:
-        # Not every solution was seen: only cells that every option of their row agrees on are certain.
-        sol = _fill(p, opts, {**choice, **{r: list(range(len(opts[r]))) for r in free}}, set(free))
-        sol.status, sol.count, sol.unexplained = "ambiguous", len(found), unexplained
     return sol
 
 
-def _search(free, fixed, opts, idents) -> tuple[list[dict[str, int]], str]:
+def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]], str]:
     """All assignments row → option index of the free rows that satisfy `idents` (up to MAX_SOLUTIONS).
 
     Each identity keeps the interval its parts' sum can still reach and the interval of its whole; assigning a
@@ -199,7 +206,7 @@ def _search(free, fixed, opts, idents) -> tuple[list[dict[str, int]], str]:
         nonlocal nodes
         if k == len(free):
             found.append(dict(pick))
-            return "stop" if len(found) >= MAX_SOLUTIONS else "go"
+            return "stop" if len(found) >= limit else "go"
         r = free[k]
         for idx, (_, v) in enumerate(opts[r]):
             nodes += 1
