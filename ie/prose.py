@@ -138,8 +138,9 @@ class _Context:
         self.before = _squash(text[_clause_start(text, e.start, _SENT_END, 200):e.start])
         after = _squash(text[e.end:e.end + 200].split("。")[0])
         self.right = after
-        # what follows in the sentence, up to a 其中 breakdown (its parts are not further channels)
-        self.rest = after.split("其中")[0]
+        # what follows in the sentence, up to a 其中 breakdown (its parts are not further channels) or a
+        # cumulative figure beside the year's (历年累计主动公开…M条 is no second channel)
+        self.rest = re.split(r"其中|累计|历年|截至|截止", after)[0]
 
     def cumulative(self) -> bool:
         """累计/历年/近3年 in the clause; `全年累计`, `2025年，累计` count the year itself."""
@@ -174,7 +175,7 @@ def _rejected(fld: str, ctx: _Context, m: re.Match) -> bool:
     if fld == "proactive_total" and _CHANNEL_NEXT.search(ctx.rest):
         return True   # one channel of several listed in the sentence, not the yearly total
     if fld == "applications_received" and m.groupdict().get("bare") \
-            and _ATTRIBUTE_LIST.search(ctx.left + ctx.right[:40]):
+            and _ATTRIBUTE_LIST.search(re.split(r"[；;]", ctx.before)[-1] + ctx.right[:40]):
         return True   # 依申请公开N条 as an attribute of the information made
     return False
 

@@ -88,6 +88,11 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
         other = [x for x in MECHANISMS if x != m]
         return m, _final(readings, m), f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other[0]]}"
     if not alive:
+        # Neither alone: a scraper may drop blank cells and then print a run of equal values once.
+        sols = {k: solve(problem(r, "mixed"), limit=1) for k, r in readings.items()}
+        if not any(s.status == "none" or s.unexplained for s in sols.values()):
+            return "mixed", _final(readings, "mixed"), ("cells lost from rows read as blank cells dropped and equal "
+                                                        "neighbours printed once: the tables refute either alone")
         m = "dropped"
         return m, _final(readings, m), "no mechanism of lost cells explains every table; only cells printed in full are kept"
     # Both fit. A row that one mechanism determines (a single filling) and the other leaves open is explained
@@ -121,7 +126,8 @@ def _determined(readings: dict[str, Reading], sols: dict[str, Solution]) -> set[
     return out
 
 
-_NAMES = {"dropped": "blank cells dropped", "runs": "runs of equal cells printed once"}
+_NAMES = {"dropped": "blank cells dropped", "runs": "runs of equal cells printed once",
+          "mixed": "blank cells dropped and equal neighbours printed once"}
 
 
 def _pool(a: Solution, b: Solution) -> Solution:

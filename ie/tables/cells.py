@@ -76,7 +76,8 @@ _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 def parse_number(text: str) -> int | float | None:
     """'+26' → 26, '-11' → -11, '2375.064' → 2375.064, '无' → 0, '/' → None."""
     t = text.strip().replace(",", "")     # thousands separators: 1,234
-    for unit in ("万元", "元", "件", "条", "个", "项"):
+    t = re.sub(r"^\+[ \t]+", "+", t)      # a sign printed apart from its digits
+    for unit in ("万元", "元", "件", "条", "个", "项", "笔"):
         if t.endswith(unit):
             t = t[: -len(unit)]
             break

@@ -11,20 +11,26 @@ and what it lost decides the options:
 - `runs`    a run of equal neighbouring cells was printed once (the 莆田 scraper): every atom stands for a run of
             one or more consecutive cells and every cell is filled. Two neighbouring atoms are then never equal.
 
-A report uses one of `dropped` / `runs` throughout (ie.tables.solve decides which); `split` applies wherever
-atoms were not printed as whole cells. An option never holds a value the report does not print.
+- `mixed`   both at once (a scraper that drops blank cells and then prints a run of equal values once): every
+            cell is blank or belongs to an atom, atoms in order, and a blank may sit between two cells of one
+            atom (`1` for 1|_|_|_|_|_|1).
+
+A report uses one mechanism throughout (ie.tables decides which, `mixed` only where the tables refute both
+simpler ones); `split` applies wherever atoms were not printed as whole cells. An option never holds a value
+the report does not print.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from math import comb
 
 from ie.tables.cells import Atom, Cell, cell_value
 from ie.tables.split import candidate_splits
 
-Mechanism = str   # "dropped" | "runs"
+Mechanism = str   # "dropped" | "runs" | "mixed"
 MECHANISMS: tuple[Mechanism, ...] = ("dropped", "runs")
-MAX_OPTIONS = 5000
+MAX_OPTIONS = 3000   # a row with more fillings than this is left open (its cells null with an issue)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,20 @@ def _as_cell(a: Atom) -> Cell:
 def splittable(atoms: list[Atom]) -> bool:
     """Could a digit run here hold several lost cells? Not when every atom was printed as a whole cell."""
     return any(not a.explicit and not a.is_null and len(a.digits.lstrip("+-").split(".")[0]) > 1 for a in atoms)
+
+
+def too_open(atoms: list[Atom], n: int, mechanism: Mechanism | None) -> bool:
+    """More fillings than the solver should weigh: the row's cells are then unknown, never half-searched."""
+    k = len(atoms)
+    if len(atoms) >= n or splittable(atoms):
+        return False
+    if mechanism == "dropped":
+        return comb(n, k) > MAX_OPTIONS
+    if mechanism == "runs":
+        return k > 0 and comb(n - 1, k - 1) > MAX_OPTIONS
+    if mechanism == "mixed":
+        return k > 0 and 2 ** n > MAX_OPTIONS
+    return False
 
 
 def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
@@ -93,6 +113,37 @@ def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[O
     return out
 
 
+def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
+    k = len(atoms)
+    vals = [cell_value(_as_cell(a))[0] for a in atoms]
+    if k > n or any(vals[i] == vals[i + 1] for i in range(k - 1)):
+        return []
+    cells_of = [_as_cell(a) for a in atoms]
+    out: list[Option] = []
+
+    def rec(j: int, cur: int, used: bool, acc: list) -> None:
+        # cur: the atom that may fill cell j (the last one used, or the next one); used: has cur filled a cell
+        if len(out) >= MAX_OPTIONS:
+            return
+        left_atoms = k - cur - (1 if used else 0)
+        if n - j < left_atoms:
+            return
+        if j == n:
+            if cur == k or (cur == k - 1 and used):
+                out.append(_option(acc, "mixed", want_wan, cache if cache is not None else {}))
+            return
+        rec(j + 1, cur, used, acc + [None])                       # blank
+        if cur < k:
+            rec(j + 1, cur, True, acc + [cells_of[cur]])           # the current atom again
+        if used and cur + 1 < k:
+            rec(j + 1, cur + 1, True, acc + [cells_of[cur + 1]])   # the next atom
+
+    if k == 0:
+        return [_option([None] * n, "mixed", want_wan, cache if cache is not None else {})]
+    rec(0, 0, False, [])
+    return out
+
+
 def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
                 want_wan: tuple[bool, ...] | None = None) -> list[Option]:
     """Every filling of an n-column row by these atoms (before any identity is applied)."""
@@ -107,6 +158,8 @@ def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
         return dropped_options(atoms, n, want_wan, cache)
     if mechanism == "runs":
         return runs_options(atoms, n, want_wan, cache)
+    if mechanism == "mixed":
+        return mixed_options(atoms, n, want_wan, cache)
     return []
 
 

@@ -21,7 +21,8 @@ _NOISE = re.compile(
 _ORDINAL = re.compile(r"(\d)[ \t]*[.、](?=\s*[\u4e00-\u9fff“\"「])")
 _TOKEN = re.compile(
     r"(?P<note>\((?:其中|含|包括)[^()]{0,40}\))"
-    r"|(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:万元|元)?)"
+    # a sign may stand apart from its digits ('+ 14'); a counting unit may follow them ('2笔')
+    r"|(?P<num>(?:[+-]|\+[ \t]+)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:万元|元|笔|件|条|个|项)?)"
     r"|(?P<null>(?<![^\s|])(?:--|——|—|-|/|－|–|无)(?![^\s|]))"
     r"|(?P<pipe>\|)"
     r"|(?P<nl>\n)"
@@ -215,7 +216,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if kind in ("num", "null"):
             if cur is None:
                 cur = Row("", pos, line_no)
-            text = folded[pos:start + m.end()]
+            text = re.sub(r"^\+[ \t]+", "+", folded[pos:start + m.end()])
             # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
             follow = _FOLLOW.match(seg, m.end())
             explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))

@@ -12,7 +12,7 @@ from typing import Callable
 
 from ie.models import Evidence, Issue
 from ie.tables.cells import Atom, Cell
-from ie.tables.fill import Option, row_options, runs_refuted
+from ie.tables.fill import Option, row_options, runs_refuted, too_open
 from ie.tables.solve import Identity, Problem, Solution
 
 
@@ -31,6 +31,7 @@ class Reading:
     col_labels: dict[str, str]
     integer: bool = True
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set by `problem`)
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -44,11 +45,15 @@ class Reading:
 
 def problem(r: Reading, mechanism: str | None) -> Problem:
     options: dict[str, list[Option] | None] = {}
+    r.open_rows = set()
     for k in r.keys:
         n = len(r.cols[k])
-        if k in r.atoms:
+        if k in r.atoms and too_open(r.atoms[k], n, mechanism):
+            options[k] = None          # unknown: identities through it are not used, its cells stay null
+            r.open_rows.add(k)
+        elif k in r.atoms:
             options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
-        elif k in r.empty and mechanism == "dropped":
+        elif k in r.empty and mechanism in ("dropped", "mixed"):
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
             options[k] = None
@@ -70,7 +75,12 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
         fields = [f"{r.section}.{k}.{c}" for c in cols]
         values[k] = {c: None for c in cols}
         if k not in sol.cells:
-            if k in r.atoms or k in r.empty:
+            if k in r.open_rows:
+                issues.append(Issue("table_unsolved", "warning",
+                                    f"{r.table}: 行「{r.row_labels.get(k, k)}」 prints {len(r.atoms.get(k, []))} cells "
+                                    f"for {len(cols)} columns, which leaves too many placements to weigh; "
+                                    f"cells not placed", fields))
+            elif k in r.atoms or k in r.empty:
                 issues.append(Issue("table_cells_count", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 prints "
                                     f"{len(r.atoms.get(k, []))} cells for {len(cols)} columns and no placement of "
