@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from ie.evaluate import (EvaluateError, compare_file, evaluate, format_table, load_gold, prf, run, totals)
+from ie.evaluate import (EvaluateError, compare_file, evaluate, format_table, load_gold, predict_from_dir, prf, run,
+                         totals)
 
 GOLD_FIELDS = {
     "meta": {"title": "某县2018年政府信息公开工作年度报告", "issuer": "某县人民政府", "year": 2018,
@@ -149,3 +150,23 @@ def test_evaluate_predict_callback_per_stem():
         return pred(), None
     results = evaluate(gold, predict)
     assert seen == ["x", "y"] and all(r.meta.correct == 7 for r in results)
+
+
+def test_evaluate_gold_dir_where_prose_era_reports_have_no_table_gold(tmp_path, capsys):
+    gold, preds = tmp_path / "gold", tmp_path / "pred"
+    _write(gold / "fields", "tabled.json", GOLD_FIELDS)
+    _write(gold / "tables", "tabled.json", GOLD_TABLES)
+    _write(gold / "fields", "prose_era.json", GOLD_FIELDS)       # no tables/prose_era.json
+    _write(preds, "tabled.json", pred())
+    _write(preds, "prose_era.json", pred())
+    loaded = load_gold(gold)
+    assert loaded["prose_era"][1] is None
+    results = evaluate(loaded, predict_from_dir(preds))
+    by = {r.stem: r for r in results}
+    assert by["prose_era"].cells.total == 0 and by["prose_era"].cells_extra == 0
+    assert by["prose_era"].meta.correct == 7 and by["tabled"].cells.total > 0
+
+    class A:
+        gold_dir, pred_dir, extract, no_model, model, json, quiet = gold, preds, None, False, None, False, False
+    assert run(A) == 0
+    assert "prose_era" in capsys.readouterr().out

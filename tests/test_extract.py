@@ -109,3 +109,47 @@ def test_extract_jsonl_target_that_is_an_input_is_refused(tmp_path, small_report
     assert rc == 1
     assert target.read_text(encoding="utf-8") == "a user's file\n"
     assert "refusing to overwrite an input file" in capsys.readouterr().err
+
+
+NOTICE = ("关于召开全市政府信息公开工作推进会的通知\n各县（区）人民政府，市直各单位：\n"
+          "经市政府同意，定于2020年3月5日召开全市政府信息公开工作推进会。现将有关事项通知如下：\n"
+          "一、会议时间\n2020年3月5日上午9:00\n二、会议地点\n市政府第一会议室\n三、参会人员\n各单位分管负责同志。\n"
+          "四、会议内容\n总结2019年政府信息公开工作，请各单位报送2019年政府信息公开工作年度报告。\n"
+          "某某市人民政府办公室\n2020年2月20日\n")
+README = ("# ie — 政府信息公开工作年度报告 → structured data\n\nRun `ie extract FILE -o out/` to extract a report.\n"
+          "Tables 2–4 are read by rule; the tagger finds counts, money and dates.\n")
+
+
+def test_extract_not_a_report_fails_by_name_and_the_batch_goes_on(tmp_path, small_report, capsys):
+    folder = small_report.parent
+    (folder / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (folder / "README.md").write_text(README, encoding="utf-8")
+    out = tmp_path / "out"
+    rc = run_cli(folder, "-o", out)
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "done 1, failed 2" in err
+    for name in ("notice.txt", "README.md"):
+        assert f"not an annual report: {folder / name}: no report title" in err
+        assert not (out / (Path(name).stem + ".json")).exists()
+    assert (out / "hongze_2023.json").exists()
+
+
+def test_extract_force_extracts_a_non_report(tmp_path, capsys):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli(notice, "-o", out, "--force") == 0
+    report = json.loads((out / "notice.json").read_text(encoding="utf-8"))
+    assert report["meta"]["title"] is None and schema_errors(report) == []
+
+
+def test_extract_table_era_report_without_tables_gets_the_template_and_an_issue(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("某某局2020年政府信息公开工作年度报告\n根据国办公开办函〔2019〕60号要求编制。\n"
+                    "一、总体情况\n2020年，我局主动公开政府信息20条。\n二、主动公开政府信息情况\n见上。\n"
+                    "三、收到和处理政府信息公开申请情况\n未收到政府信息公开申请。\n", encoding="utf-8")
+    report = extract_file(path, use_model=False)
+    assert report["meta"]["template"] == "gov2019"
+    assert "tables_absent" in [i["code"] for i in report["issues"]]
+    assert schema_errors(report) == []

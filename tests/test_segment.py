@@ -52,3 +52,30 @@ def test_segment_split_sections_prose_era_headings():
             "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n戊\n六、政府信息公开工作存在的主要问题及改进措施\n己\n")
     keys = [s.key for s in split_sections(text)]
     assert keys == ["overview", "proactive", "applications", "fees", "review_litigation", "problems"]
+
+
+def test_segment_template_by_year_without_table_headers():
+    from ie.segment import template_by_headers
+    text = "一、概述\n二、主动公开政府信息情况\n全年主动公开政府信息1200条。\n"
+    assert template_by_headers(text) is None
+    assert [detect_template(text, y) for y in (2012, 2018, 2019, 2020, 2021, 2025, None)] == \
+        ["prose", "prose", "gov2019", "gov2019", "gov2021", "gov2021", "prose"]
+
+
+def test_segment_prose_report_mentioning_procurement_is_still_prose():
+    text = "一、概述\n二、主动公开政府信息情况\n重点公开了政府集中采购、财政预算等信息。\n"
+    assert detect_template(text, 2016) == "prose"
+    assert detect_template("信息内容 本年新制作数量 本年新公开数量 对外公开总数量", 2016) == "gov2019"  # headers decide
+
+
+def test_segment_report_evidence_of_a_report_and_of_a_notice():
+    from ie.segment import report_evidence
+    report = ("一、概述\n甲\n二、主动公开政府信息情况\n乙\n三、依申请公开政府信息情况\n丙\n"
+              "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n丁\n")
+    assert report_evidence(report, None).is_report                      # sections alone
+    assert report_evidence("正文", "某局2019年政府信息公开工作年度报告").is_report   # a title alone
+    assert report_evidence("主动公开信息数 条 15 1516", None).is_report            # a 统计表 alone
+    notice = ("关于召开政府信息公开工作会议的通知\n一、会议时间\n3月5日\n二、会议内容\n总结主动公开工作情况。\n"
+              "三、参会人员\n各单位负责同志。\n")
+    ev = report_evidence(notice, None)
+    assert not ev.is_report and "no report title" in ev.why_not()

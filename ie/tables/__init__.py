@@ -14,7 +14,8 @@ from ie.tables.cells import fold
 from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
 from ie.tables.reading import Reading, finish, problem
-from ie.tables.solve import Solution, solve
+from ie.tables.prose import settle, statements
+from ie.tables.solve import Solution, prepare, solve
 from ie.tables.table2 import read_table2
 from ie.tables.table3 import read_table3
 from ie.tables.table4 import nest, read_table4
@@ -51,8 +52,17 @@ def extract_tables(text: str, template: str) -> TableResult:
     mechanism, solutions, why = choose_mechanism(readings)
     if why:
         result.issues.append(Issue("table_mechanism", "info", why))
+    settled = {}
+    if "proactive" in readings and mechanism != "undecided" and solutions["proactive"].undecided:
+        # Table 2 has no identity; the running text may state one of the values a cutting disagrees on.
+        r = readings["proactive"]
+        opts, _ = prepare(problem(r, mechanism))
+        tables = [x for x in (regions.t2, regions.t3, regions.t4) if x]
+        settled = settle(opts, r.cols, solutions["proactive"], statements(text, tables), text, r.section)
     for key, reading in readings.items():
         values, evidence, issues = finish(text, reading, solutions[key], mechanism)
+        if key == "proactive":
+            evidence.update(settled)
         if key == "review_litigation":
             values, evidence = nest(values, evidence)
             for i in issues:
@@ -107,7 +117,7 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
                                  f"but only {_NAMES[m]} determines rows {names}")
     final = {m: _final(readings, m) for m in MECHANISMS}
     pooled = {k: _pool(final["dropped"][k], final["runs"][k]) for k in readings}
-    return None, pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
+    return "undecided", pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
                           "cells the two readings disagree on are left empty")
 
 

@@ -109,6 +109,6 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
         code = "table_split_ambiguous" if sol.status == "ambiguous" else "table_unsolved"
         issues.append(Issue(code, "warning",
                             f"{r.table}: 行「{rows}」: {why}"
-                            + (f" (mechanism: {mechanism})" if mechanism else "") + "; cells they disagree on left empty",
+                            + (f" (lost cells read as: {mechanism})" if mechanism else "") + "; cells they disagree on left empty",
                             fields))
     return values, evidence, issues
