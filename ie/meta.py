@@ -313,12 +313,9 @@ def _department_with_place(text: str, dept: str, sig: Signature | None, lo: int)
     place (`平潭县公安局`)."""
     if sig and sig.organ and sig.organ.value.endswith(dept) and len(sig.organ.value) > len(dept):
         return sig.organ
-    m = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:省|市|县|区)" + re.escape(dept)).search(text, lo)
-    if m:
-        head = _PLACE.match(m.group())
-        if head:
-            return Found(m.group(), m.start(), m.end())
-    return None
+    # only a name that starts a token: inside a sentence the words before the place would be taken with it
+    m = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,12}?(?:省|市|县|区)" + re.escape(dept)).search(text, lo)
+    return Found(m.group(), m.start(), m.end()) if m else None
 
 
 def _place_with_body(text: str, place: str, lo: int) -> Found | None:

@@ -79,3 +79,23 @@ def test_segment_report_evidence_of_a_report_and_of_a_notice():
               "三、参会人员\n各单位负责同志。\n")
     ev = report_evidence(notice, None)
     assert not ev.is_report and "no report title" in ev.why_not()
+
+
+def test_segment_every_pool_report_reads_as_a_report():
+    """The 155 unlabeled reports (other bodies, all three eras) must all pass the not-a-report check."""
+    import pytest
+
+    from ie.meta import find_title
+    from ie.normalize import normalize_document
+    from ie.paths import corpus_dir
+    from ie.read import read_document
+    from ie.segment import report_evidence
+    pool = sorted((corpus_dir() / "unlabeled").glob("*.txt"))
+    if not pool:
+        pytest.skip("unlabeled pool not available")
+    failing = []
+    for path in pool:
+        text = normalize_document(read_document(path)).text
+        if not report_evidence(text, find_title(text)[0]).is_report:
+            failing.append(path.name)
+    assert failing == []

@@ -13,7 +13,7 @@ from ie.models import Issue, TableResult
 from ie.tables.cells import fold
 from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
-from ie.tables.reading import Reading, finish, problem
+from ie.tables.reading import Reading, confirm_ocr, finish, problem
 from ie.tables.prose import settle, statements
 from ie.tables.solve import Solution, prepare, solve
 from ie.tables.table2 import read_table2
@@ -63,6 +63,8 @@ def extract_tables(text: str, template: str) -> TableResult:
         values, evidence, issues = finish(text, reading, solutions[key], mechanism)
         if key == "proactive":
             evidence.update(settled)
+        issues += confirm_ocr(reading, values, evidence,
+                              lambda row, j, r=reading: f"{r.section}.{row}.{r.cols[row][j]}")
         if key == "review_litigation":
             values, evidence = nest(values, evidence)
             for i in issues:

@@ -38,6 +38,7 @@ class Atom:
     start: int         # offsets into the caller's text
     end: int
     explicit: bool = False   # the cell was delimited by '|' in the source, so it is never split
+    ocr: str | None = None   # the printed text when letters were read as digits (`1O` → 10), else None
 
     @property
     def digits(self) -> str:
@@ -64,10 +65,19 @@ class Cell:
     start: int
     end: int
     unit: str | None = None
+    ocr: str | None = None   # printed with letters for digits (`1O`): kept only where an identity confirms it
 
     @property
     def is_null(self) -> bool:
         return self.text in NULL_MARKS or self.text == ""
+
+
+# Letters an OCR engine reads for digits, and the digit each stands for.
+OCR_DIGITS = {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "S": "5", "B": "8"}
+
+
+def ocr_digits(text: str) -> str:
+    return "".join(OCR_DIGITS.get(c, c) for c in text)
 
 
 _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

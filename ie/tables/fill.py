@@ -56,7 +56,7 @@ def _option(cells, how: str, want_wan: tuple[bool, ...] | None, cache: dict) -> 
 
 
 def _as_cell(a: Atom) -> Cell:
-    return Cell(a.text, a.start, a.end, a.unit)
+    return Cell(a.text, a.start, a.end, a.unit, a.ocr)
 
 
 def splittable(atoms: list[Atom]) -> bool:

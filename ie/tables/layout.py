@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ie.tables.cells import Atom
+from ie.tables.cells import Atom, ocr_digits
 
 # Lines that are not table content: page footers (- 3 -, — 4 —), comparison-tool marks, markdown rules/titles.
 _NOISE = re.compile(
@@ -21,6 +21,8 @@ _NOISE = re.compile(
 _ORDINAL = re.compile(r"(\d)[ \t]*[.、](?=\s*[\u4e00-\u9fff“\"「])")
 _TOKEN = re.compile(
     r"(?P<note>\((?:其中|含|包括)[^()]{0,40}\))"
+    # OCR slips: letters for digits (`1O`, `l`, `〇`) standing as a whole cell; read only where identities confirm
+    r"|(?P<ocr>(?<![^\s|\d])[\dOoIlSB〇]*[OoIlSB〇][\dOoIlSB〇]*(?![^\s|\d]))"
     # a sign may stand apart from its digits ('+ 14'); a counting unit may follow them ('2笔')
     r"|(?P<num>(?:[+-]|\+[ \t]+)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:万元|元|笔|件|条|个|项)?)"
     r"|(?P<null>(?<![^\s|])(?:--|——|—|-|/|－|–|无)(?![^\s|]))"
@@ -213,7 +215,9 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if kind == "ws":
             continue
         prev_pipe = False
-        if kind in ("num", "null"):
+        if kind == "ocr" and not any(ch.isdigit() for ch in m.group()) and len(m.group()) > 1:
+            kind = "other"        # a word of letters (`IS`, `BO`), not a misread number
+        if kind in ("num", "null", "ocr"):
             if cur is None:
                 cur = Row("", pos, line_no)
             text = re.sub(r"^\+[ \t]+", "+", folded[pos:start + m.end()])
@@ -224,7 +228,11 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             explicit = explicit or (lone_layout and _alone_on_line(folded, pos, start + m.end()))
             cur.atoms.extend(pending)
             pending.clear()
-            cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
+            if kind == "ocr":
+                printed = folded[pos:start + m.end()]
+                cur.atoms.append(Atom(ocr_digits(printed), pos, start + m.end(), explicit=True, ocr=printed))
+            else:
+                cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
             prev_sep = False
             continue
         # label character
@@ -235,8 +243,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             cur.lead.clear()        # blanks between two label cells are merged label columns, not data
         if cur is None:
             cur = Row("", pos, line_no)
-        ch = folded[pos]
-        label_parts.append(ch)
+        label_parts.append(folded[pos:start + m.end()])
         prev_sep = False
     close()
     return rows

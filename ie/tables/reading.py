@@ -32,6 +32,7 @@ class Reading:
     integer: bool = True
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set by `problem`)
+    ocr_cells: dict[tuple[str, int], str] = field(default_factory=dict)   # cells read from OCR slips (by `finish`)
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -69,6 +70,7 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
     values: dict = {}
     evidence: dict[str, Evidence] = {}
     issues = list(r.issues)
+    r.ocr_cells = {}
     base = 1.0 if sol.status in ("fixed", "unique") else 0.9
     for k in r.keys:
         cols = r.cols[k]
@@ -94,6 +96,8 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
             if j in sol.undecided.get(k, []):
                 continue
             values[k][c] = sol.values[k][j]
+            if cell is not None and cell.ocr:
+                r.ocr_cells[(k, j)] = cell.ocr
             if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
                 _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
                 evidence[f"{r.section}.{k}.{c}"] = Evidence(
@@ -112,3 +116,35 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                             + (f" (lost cells read as: {mechanism})" if mechanism else "") + "; cells they disagree on left empty",
                             fields))
     return values, evidence, issues
+
+
+def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence], path) -> list[Issue]:
+    """Keep a cell read from an OCR slip (`1O` → 10) only where an identity through it holds with every cell
+    known, and none through it fails; otherwise null it. `path(row, j)` names a cell's field."""
+    from ie.tables.solve import _holds
+
+    if not r.ocr_cells:
+        return []
+    cols0 = r.cols[r.keys[0]] if r.keys else []
+    idents = r.identities(r.keys, cols0) if r.identities else []
+
+    def val(c):
+        row, j = c
+        return (values.get(row) or {}).get(r.cols[row][j]) if row in r.cols else None
+
+    issues = []
+    for (row, j), printed in r.ocr_cells.items():
+        through = [i for i in idents if (row, j) in i.parts + (i.whole,)
+                   and all(val(c) is not None for c in i.parts + (i.whole,))]
+        ok = bool(through) and all(_holds(i, val) for i in through)
+        field_path = path(row, j)
+        if ok:
+            issues.append(Issue("table_ocr_read", "info", f"{r.table}: 「{printed}」 read as {values[row][r.cols[row][j]]}: "
+                                f"the table's identities confirm it", [field_path]))
+            continue
+        values[row][r.cols[row][j]] = None
+        evidence.pop(field_path, None)
+        issues.append(Issue("table_ocr_unconfirmed", "warning",
+                            f"{r.table}: 「{printed}」 looks like a number with letters for digits, and no identity "
+                            f"confirms a reading; cell left empty", [field_path]))
+    return issues
