@@ -31,6 +31,7 @@ from ie.tables.split import candidate_splits
 Mechanism = str   # "dropped" | "runs" | "mixed"
 MECHANISMS: tuple[Mechanism, ...] = ("dropped", "runs")
 MAX_OPTIONS = 3000   # a row with more fillings than this is left open (its cells null with an issue)
+MAX_SPLITS = 3000    # cuttings of run-together digits (a row with more stays open)
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,19 @@ def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[
 
 
 def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
-                want_wan: tuple[bool, ...] | None = None) -> list[Option]:
-    """Every filling of an n-column row by these atoms (before any identity is applied)."""
+                want_wan: tuple[bool, ...] | None = None) -> list[Option] | None:
+    """Every filling of an n-column row by these atoms (before any identity is applied); None when there are
+    more than MAX_OPTIONS (the row is then left open, never half-searched)."""
     cache: dict = {}
     if len(atoms) == n:
         return [_option([_as_cell(a) for a in atoms], "printed", want_wan, cache)]
     if len(atoms) > n:
         return []
     if splittable(atoms):
-        return [_option(c, "split", want_wan, cache) for c in candidate_splits(atoms, n)]
+        cuts = candidate_splits(atoms, n, limit=MAX_SPLITS + 1)
+        if len(cuts) > MAX_SPLITS:
+            return None            # too many cuttings to weigh: the row stays open
+        return [_option(c, "split", want_wan, cache) for c in cuts]
     if mechanism == "dropped":
         return dropped_options(atoms, n, want_wan, cache)
     if mechanism == "runs":

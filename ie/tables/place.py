@@ -68,6 +68,8 @@ def place_rows(rows: list[Row], specs: list[RowSpec], table: str) -> tuple[dict[
         placed[key] = Placed(r, 1.0, "label")
         anchor_at[pos] = idx
 
+    orphans = _pair_label_blocks(rows, specs, label_only, orphans, placed, anchor_at)
+    orphans = _pair_label_above(rows, specs, label_only, orphans, placed, anchor_at)
     # Group the unlabelled number rows by the anchors around them.
     anchors = sorted(anchor_at)
     gaps: dict[tuple[int, int], list[int]] = {}
@@ -86,7 +88,10 @@ def place_rows(rows: list[Row], specs: list[RowSpec], table: str) -> tuple[dict[
             continue
         left = []
         for pos in poss:
-            near = {label_only[p] for p in label_only if abs(p - pos) <= 1 and label_only[p] in free}
+            # A label printed next to a lone number row names it, unless labels float in a block of their own
+            # (then the row beside the block's last label is the block's first number row, not that label's).
+            near = {label_only[p] for p in label_only if abs(p - pos) <= 1 and label_only[p] in free
+                    and not _in_label_block(rows, p)}
             near = {i for i in near if specs[i].key not in placed}
             if len(near) == 1:
                 i = near.pop()
@@ -99,6 +104,63 @@ def place_rows(rows: list[Row], specs: list[RowSpec], table: str) -> tuple[dict[
                                 f"{table}: a row of numbers ({' '.join(a.text for a in r.atoms)[:40]}) has no label "
                                 f"that places it; its cells are not used"))
     return placed, issues
+
+
+def _in_label_block(rows: list[Row], p: int, size: int = 3) -> bool:
+    """Is row p one of `size` or more consecutive rows that print a label and no number?"""
+    lo = p
+    while lo > 0 and not rows[lo - 1].has_cells:
+        lo -= 1
+    hi = p
+    while hi + 1 < len(rows) and not rows[hi + 1].has_cells:
+        hi += 1
+    return hi - lo + 1 >= size
+
+
+def _pair_label_above(rows, specs, label_only, orphans, placed, anchor_at) -> list[int]:
+    """Each label on a line of its own and its numbers on the next line: where every unlabelled number row sits
+    right under a label of its own (a layout the whole table shares), the label above names it."""
+    if not orphans:
+        return orphans
+    above = [label_only.get(p - 1) for p in orphans]
+    if any(i is None for i in above) or len(set(above)) != len(above) \
+            or any(specs[i].key in placed for i in above):
+        return orphans
+    for i, p in zip(above, orphans):
+        placed[specs[i].key] = Placed(rows[p], 0.9, "label-above")
+        anchor_at[p] = i
+    return []
+
+
+def _pair_label_blocks(rows, specs, label_only, orphans, placed, anchor_at) -> list[int]:
+    """Labels that float in one block, numbers in the next (PDF-to-markdown): a block of label rows followed by
+    as many unlabelled number rows pairs up in order. Returns the orphans left."""
+    left = list(orphans)
+    pos = 0
+    while pos < len(rows):
+        if rows[pos].has_cells:
+            pos += 1
+            continue
+        start = pos
+        while pos < len(rows) and not rows[pos].has_cells:
+            pos += 1
+        block = [p for p in range(start, pos) if p in label_only]
+        run = []
+        while pos < len(rows) and pos in left and rows[pos].has_cells:
+            run.append(pos)
+            pos += 1
+        if len(block) < 3 or not run:
+            continue
+        idxs = [label_only[p] for p in block]
+        for cand in (idxs, [i for i in idxs if not specs[i].subtotal]):
+            if len(cand) == len(run) and len(set(cand)) == len(cand) \
+                    and not any(specs[i].key in placed for i in cand):
+                for i, r in zip(cand, run):
+                    placed[specs[i].key] = Placed(rows[r], 0.8, "label-block")
+                    anchor_at[r] = i
+                left = [p for p in left if p not in run]
+                break
+    return left
 
 
 def mentioned(rows: list[Row], specs: list[RowSpec]) -> set[str]:

@@ -54,6 +54,8 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             r.open_rows.add(k)
         elif k in r.atoms:
             options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
+            if options[k] is None:     # unknown: too many fillings to weigh
+                r.open_rows.add(k)
         elif k in r.empty and mechanism in ("dropped", "mixed"):
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
@@ -134,8 +136,7 @@ def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence], path) -
 
     issues = []
     for (row, j), printed in r.ocr_cells.items():
-        through = [i for i in idents if (row, j) in i.parts + (i.whole,)
-                   and all(val(c) is not None for c in i.parts + (i.whole,))]
+        through = [i for i in idents if (row, j) in i.cells and all(val(c) is not None for c in i.cells)]
         ok = bool(through) and all(_holds(i, val) for i in through)
         field_path = path(row, j)
         if ok:

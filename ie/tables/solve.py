@@ -28,9 +28,20 @@ CellRef = tuple[str, int]   # (row key, column index)
 
 @dataclass(frozen=True)
 class Identity:
+    """sum(parts) = sum(wholes): a total (one whole), or a balance such as 新收 + 结转 = 总计 + 结转下年度."""
+
     parts: tuple[CellRef, ...]
     whole: CellRef
     name: str = ""
+    more: tuple[CellRef, ...] = ()     # further cells on the whole's side
+
+    @property
+    def wholes(self) -> tuple[CellRef, ...]:
+        return (self.whole,) + self.more
+
+    @property
+    def cells(self) -> tuple[CellRef, ...]:
+        return self.parts + self.wholes
 
 
 @dataclass
@@ -61,12 +72,12 @@ def _num(v) -> float:
 
 
 def _local(ident: Identity) -> str | None:
-    rows = {r for r, _ in ident.parts} | {ident.whole[0]}
+    rows = {r for r, _ in ident.cells}
     return next(iter(rows)) if len(rows) == 1 else None
 
 
 def _holds(ident: Identity, val) -> bool:
-    return abs(sum(_num(val(c)) for c in ident.parts) - _num(val(ident.whole))) < 1e-6
+    return abs(sum(_num(val(c)) for c in ident.parts) - sum(_num(val(c)) for c in ident.wholes)) < 1e-6
 
 
 def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
@@ -140,8 +151,7 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
     # Identities that involve an undecided row and no unprinted row; the others are the report's own business
     # (a contradiction among printed cells is reported by ie.validate, not solved away).
     idents = [i for i in p.identities
-              if any(c[0] in free for c in i.parts + (i.whole,))
-              and all(c[0] in opts for c in i.parts + (i.whole,))]
+              if any(c[0] in free for c in i.cells) and all(c[0] in opts for c in i.cells)]
     found, status = _search(free, fixed, groups, idents, limit)
     if status != "done" or not found or len(found) >= limit:
         # No solution, or not every solution seen: only cells every filling of their row agrees on are certain.
@@ -162,7 +172,7 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
 def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]], str]:
     """All assignments row → option index of the free rows that satisfy `idents` (up to MAX_SOLUTIONS).
 
-    Each identity keeps the interval its parts' sum can still reach and the interval of its whole; assigning a
+    Each identity keeps the interval its parts' sum can still reach and the interval of its wholes'; assigning a
     row narrows the intervals of the identities it touches, and an identity whose intervals no longer meet
     prunes the branch. Cells are counts, so the bounds are the row's smallest and largest option."""
     ncols = {r: len(o[0][1]) for r, o in opts.items()}
@@ -178,9 +188,10 @@ def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]]
             plo[i] += lo[r][j]
             phi[i] += hi[r][j]
             member.setdefault(r, []).append((i, j, False))
-        r, j = ident.whole
-        wlo[i], whi[i] = lo[r][j], hi[r][j]
-        member.setdefault(r, []).append((i, j, True))
+        for r, j in ident.wholes:
+            wlo[i] += lo[r][j]
+            whi[i] += hi[r][j]
+            member.setdefault(r, []).append((i, j, True))
     found: list[dict[str, int]] = []
     pick: dict[str, int] = {}
     nodes = 0

@@ -13,8 +13,8 @@ from ie.tables.cells import Atom, Cell, valid_part
 MAX_CANDIDATES = 50000
 
 
-def _pieces(atom: Atom, k: int) -> list[list[Cell]]:
-    """All ways to cut one atom into k cells."""
+def _pieces(atom: Atom, k: int, limit: int = MAX_CANDIDATES) -> list[list[Cell]]:
+    """All ways to cut one atom into k cells (at most limit + 1 of them: more means "too many")."""
     t = atom.text
     unit = atom.unit or ""
     body = t[: len(t) - len(unit)] if unit else t
@@ -45,6 +45,8 @@ def _pieces(atom: Atom, k: int) -> list[list[Cell]]:
             parts.append(Cell(text, atom.start + s, atom.start + e, atom.unit if i == k - 1 else None))
         if ok:
             out.append(parts)
+            if len(out) > limit:
+                break
     return out
 
 
@@ -71,7 +73,7 @@ def _counts(atoms: list[Atom], n: int):
     yield from rec(0, n)
 
 
-def candidate_splits(atoms: list[Atom], n: int) -> list[list[Cell]]:
+def candidate_splits(atoms: list[Atom], n: int, limit: int = MAX_CANDIDATES) -> list[list[Cell]]:
     """Every cutting of `atoms` into exactly n cells (the printed cells themselves when they already are n)."""
     if len(atoms) == n:
         return [[Cell(a.text, a.start, a.end, a.unit) for a in atoms]]
@@ -81,11 +83,11 @@ def candidate_splits(atoms: list[Atom], n: int) -> list[list[Cell]]:
     for counts in _counts(atoms, n):
         partial: list[list[Cell]] = [[]]
         for a, k in zip(atoms, counts):
-            opts = _pieces(a, k)
-            partial = [p + o for p in partial for o in opts]
+            opts = _pieces(a, k, limit)
+            partial = [p + o for p in partial for o in opts][:limit + 1]
             if not partial:
                 break
         out.extend(partial)
-        if len(out) > MAX_CANDIDATES:
+        if len(out) >= limit:
             break
     return out

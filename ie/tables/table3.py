@@ -74,10 +74,8 @@ def identities(keys: list[str], cols: list[str]) -> list[Identity]:
             out.append(Identity(tuple((r, col[c]) for r in rows), ("results_total", col[c]), "column"))
     if all(k in present for k in ("new_received", "carried_over", "results_total", "carried_forward")):
         for c in cols:
-            # 新收 + 结转 = 总计 + 结转下年度, written as parts = whole: 新收 + 结转 − 结转下年度 has no
-            # place in a sum of counts, so 总计 + 结转下年度 = 新收 + 结转 is checked as two-sided below.
-            out.append(Identity((("results_total", col[c]), ("carried_forward", col[c])), ("new_received", col[c]),
-                                "balance:carried_over"))
+            out.append(Identity((("new_received", col[c]), ("carried_over", col[c])), ("results_total", col[c]),
+                                "balance", more=(("carried_forward", col[c]),)))
     for sub, items in GROUPS:
         present_items = [r for r in items if r in present]
         if sub in present and present_items:
