@@ -98,9 +98,8 @@ def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[O
     k = len(atoms)
     if k == 0 or k > n:
         return []
-    vals = [cell_value(_as_cell(a))[0] for a in atoms]
-    # The scraper printed a run once, so two printed neighbours are different values.
-    if any(vals[i] == vals[i + 1] for i in range(k - 1)):
+    # The scraper printed a run once, so two printed neighbours differ (as printed: `+60` and `60` do).
+    if any(atoms[i].text == atoms[i + 1].text for i in range(k - 1)):
         return []
     out = []
     for cuts in combinations(range(1, n), k - 1):
@@ -116,8 +115,7 @@ def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[O
 
 def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
     k = len(atoms)
-    vals = [cell_value(_as_cell(a))[0] for a in atoms]
-    if k > n or any(vals[i] == vals[i + 1] for i in range(k - 1)):
+    if k > n or any(atoms[i].text == atoms[i + 1].text for i in range(k - 1)):
         return []
     cells_of = [_as_cell(a) for a in atoms]
     out: list[Option] = []
@@ -172,5 +170,4 @@ def runs_refuted(atoms: list[Atom]) -> bool:
     """A row printed with two equal neighbours cannot come from a report that prints runs once."""
     if splittable(atoms):
         return False
-    vals = [cell_value(_as_cell(a))[0] for a in atoms]
-    return any(vals[i] is not None and vals[i] == vals[i + 1] for i in range(len(vals) - 1))
+    return any(not atoms[i].is_null and atoms[i].text == atoms[i + 1].text for i in range(len(atoms) - 1))
