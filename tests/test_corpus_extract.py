@@ -1,4 +1,4 @@
-"""Every corpus file — the 15 texts and the 3 PDFs — yields schema-valid output whose evidence quotes the text."""
+"""Every corpus file — the 47 texts and the 3 PDFs — yields schema-valid output whose evidence quotes the text."""
 import pytest
 
 from ie.extract import extract_file
@@ -25,4 +25,4 @@ def test_corpus_extract_schema_valid(path):
 def test_corpus_extract_found_files():
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
-    assert len(FILES) == 18
+    assert len(FILES) == 50     # 15 founding texts + 32 Fujian reports (SOURCES_2.tsv) + 3 PDFs in orig/

@@ -22,6 +22,11 @@ SECTIONS = ("proactive", "applications", "review_litigation")
 TABLE_REPORTS = {
     "wansheng_2020", "taonan_2019", "hongze_2023", "hongze_2024", "huaian_2024", "suqian_2023_derived",
     "suqian_2024_derived", "pingtan_2020", "pingtan_2022", "shanghai_bgt_2025",
+    # the Fujian reports added 2026-11-25 (SOURCES_2.tsv), gov2019 and gov2021
+    "pingtan_gongan_2019", "pingtan_caijin_2020", "putian_minzong_2020", "putian_wenlv_2019", "pingtan_shenpi_2020",
+    "putian_tongji_2020", "pingtan_jingfa_2019", "pingtan_caijin_2019", "pingtan_gongan_2024", "pingtan_caijin_2025",
+    "pingtan_shenpi_2022", "putian_yingji_2023", "putian_wenlv_2024", "pingtan_jingfa_2021", "pingtan_shenpi_2025",
+    "putian_keji_2022", "putian_chengguan_2023",
 }
 DENIED = [f"denied_{k}" for k in ("state_secret", "prohibited", "security_stability", "third_party",
                                   "internal_affairs", "process_info", "enforcement_file", "query")]

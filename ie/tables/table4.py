@@ -52,6 +52,10 @@ def read_table4(text: str, folded: str, region: tuple[int, int]) -> tuple[Readin
     issues: list[Issue] = []
     picked, why = _pick_rows(folded, region, rows)
     data = [r for r in picked if r.has_cells]
+    # Numbers printed before the column words (a sentence such as `2022年，未有…行政复议`) are not the table's.
+    after_head = [r for r in data if _WORD.search(r.label) or any(_WORD.search(x.label) for x in picked
+                                                                  if x.label_start < r.label_start)]
+    data = after_head or data
     if not data:
         issues.append(Issue("table_missing", "warning", "表四: no row of numbers found"))
         return None, {}, {}, issues
