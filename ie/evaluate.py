@@ -58,6 +58,7 @@ class FileResult:
     meta_fields: dict[str, bool] = field(default_factory=dict)
     cells: Score = field(default_factory=Score)
     cells_extra: int = 0
+    cells_wrong: int = 0          # a number given where the gold has another (a null is a miss, not wrong)
     prose: Score = field(default_factory=Score)
     prose_predicted: Score = field(default_factory=Score)   # precision: correct among predicted non-null
     doc_tp: int = 0
@@ -149,6 +150,8 @@ def compare_tables(gold: dict, pred: dict, res: FileResult) -> None:
         res.cells.add(ok)
         if not ok:
             res.wrong.append((path, g, p))
+            if p is not None:
+                res.cells_wrong += 1
     res.cells_extra += sum(1 for k, v in pcells.items() if k not in gcells and k not in ambiguous and v is not None)
 
 
@@ -243,7 +246,7 @@ def predict_by_extracting(corpus_dir: Path, use_model: bool, model: str | None):
 def totals(results: list[FileResult]) -> dict:
     meta, cells, prose, prose_p = Score(), Score(), Score(), Score()
     per_meta: dict[str, Score] = {k: Score() for k in META_FIELDS}
-    tp = fp = fn = extra = 0
+    tp = fp = fn = extra = wrong = 0
     for r in results:
         meta += r.meta
         cells += r.cells
@@ -252,13 +255,14 @@ def totals(results: list[FileResult]) -> dict:
         for k, ok in r.meta_fields.items():
             per_meta[k].add(ok)
         tp, fp, fn, extra = tp + r.doc_tp, fp + r.doc_fp, fn + r.doc_fn, extra + r.cells_extra
+        wrong += r.cells_wrong
     p, rc, f = prf(tp, fp, fn)
     return {
         "files": len(results),
         "meta_accuracy": meta.accuracy, "meta_correct": meta.correct, "meta_total": meta.total,
         "meta_fields": {k: s.accuracy for k, s in per_meta.items() if s.total},
         "cells_accuracy": cells.accuracy, "cells_correct": cells.correct, "cells_total": cells.total,
-        "cells_extra": extra,
+        "cells_extra": extra, "cells_wrong": wrong,
         "prose_accuracy": prose.accuracy, "prose_correct": prose.correct, "prose_total": prose.total,
         "prose_precision": prose_p.accuracy,
         "documents_precision": p, "documents_recall": rc, "documents_f1": f,

@@ -57,7 +57,7 @@ def saved_modes(pred_dir: Path) -> dict[str, Path]:
 
 def _row(t: dict) -> str:
     return (f"| {_pct(t['meta_accuracy'])} ({t['meta_correct']}/{t['meta_total']}) "
-            f"| {_pct(t['cells_accuracy'])} ({t['cells_correct']}/{t['cells_total']}) "
+            f"| {_pct(t['cells_accuracy'])} ({t['cells_correct']}/{t['cells_total']}, wrong {t.get('cells_wrong', 0)}) "
             f"| {_pct(t['prose_accuracy'])} ({t['prose_correct']}/{t['prose_total']}) "
             f"| {_pct(t['prose_precision'])} "
             f"| {_pct(t['documents_precision'])} / {_pct(t['documents_recall'])} / {_pct(t['documents_f1'])} |")
