@@ -52,7 +52,7 @@ OTHER_ITEMS = ("other_no_correction", "other_unpaid_fee", "other_misc")
 def columns(header: str) -> list[str]:
     """Column keys in printed order; the 法人或其他组织 小计 column only where the header prints it."""
     cols = list(APPLICANT_COLS)
-    if "小计" in header:
+    if "小计" in re.sub(r"[\s|]", "", header):      # headers split per character (`小`/`计`) still count
         cols.append("legal_person_total")
     return cols + ["total"]
 
