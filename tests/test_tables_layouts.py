@@ -213,3 +213,19 @@ def test_tables_layouts_ocr_slip_without_identity_is_left_empty():
     res = extract_tables(text, g["template"])
     assert res.values["proactive"]["coercion"]["decisions"] is None
     assert any(i.code == "table_ocr_unconfirmed" and "proactive.coercion.decisions" in i.fields for i in res.issues)
+
+
+def test_tables_layouts_number_split_over_lines_read_as_one():
+    g = gold("huaian_2024")
+
+    def runs(vals):
+        return [fmt(v) for v, _ in groupby(vals)]
+    text = render(g, runs)
+    # Word-HTML spans split a number over lines (`1`/`60` = 160): split the 本年新收 row's first number.
+    label = T3_LABELS["new_received"]
+    first = fmt(g["applications"]["new_received"]["natural_person"])
+    assert len(first) >= 2 and f"{label}\n{first}\n" in text
+    text = text.replace(f"{label}\n{first}\n", f"{label}\n{first[:1]}\n{first[1:]}\n")
+    res = check(g, text, {p: v for p, v in expected(g).items() if p.startswith("applications.")}, 0.9)
+    assert res.values["applications"]["new_received"]["natural_person"] == g["applications"]["new_received"]["natural_person"]
+    assert any(i.code == "table_number_joined" for i in res.issues)

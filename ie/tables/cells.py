@@ -39,6 +39,8 @@ class Atom:
     end: int
     explicit: bool = False   # the cell was delimited by '|' in the source, so it is never split
     ocr: str | None = None   # the printed text when letters were read as digits (`1O` → 10), else None
+    alone: bool = False      # alone on its line in one-cell-per-line text (Word-HTML may split a number there)
+    joined: bool = False     # two such lines read as one number (`1`/`60` → 160)
 
     @property
     def digits(self) -> str:
@@ -66,6 +68,7 @@ class Cell:
     end: int
     unit: str | None = None
     ocr: str | None = None   # printed with letters for digits (`1O`): kept only where an identity confirms it
+    joined: bool = False     # one number printed over two lines (`1`/`60`): taken only where identities need it
 
     @property
     def is_null(self) -> bool:

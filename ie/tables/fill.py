@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
-from ie.tables.cells import Atom, Cell, cell_value
+from ie.tables.cells import Atom, Cell, cell_value, valid_part
 from ie.tables.split import candidate_splits
 
 Mechanism = str   # "dropped" | "runs" | "mixed"
@@ -57,7 +57,7 @@ def _option(cells, how: str, want_wan: tuple[bool, ...] | None, cache: dict) -> 
 
 
 def _as_cell(a: Atom) -> Cell:
-    return Cell(a.text, a.start, a.end, a.unit, a.ocr)
+    return Cell(a.text, a.start, a.end, a.unit, a.ocr, a.joined)
 
 
 def splittable(atoms: list[Atom]) -> bool:
@@ -140,6 +140,29 @@ def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[
     if k == 0:
         return [_option([None] * n, "mixed", want_wan, cache if cache is not None else {})]
     rec(0, 0, False, [])
+    return out
+
+
+def joined_variants(atoms: list[Atom], most: int = 64) -> list[list[Atom]]:
+    """The atom sequences where neighbouring lone-line numbers are read as one number split over lines by Word-HTML
+    spans (`1`/`60` → 160): every set of joins of such neighbours (the sequence as printed excluded)."""
+    can = [i for i in range(len(atoms) - 1)
+           if atoms[i].alone and atoms[i + 1].alone and not atoms[i].unit and not atoms[i].ocr
+           and not atoms[i + 1].ocr and atoms[i + 1].text[:1].isdigit() and not atoms[i].is_null
+           and not atoms[i + 1].is_null and "." not in atoms[i].text]
+    out = []
+    for r in range(1, len(can) + 1):
+        for joins in combinations(can, r):
+            seq: list[Atom] = []
+            for i, a in enumerate(atoms):
+                if i - 1 in joins:
+                    prev = seq.pop()
+                    a = Atom(prev.text + a.text, prev.start, a.end, explicit=True, alone=True, joined=True)
+                seq.append(a)
+            if all(valid_part(x.digits) or x.is_null for x in seq):
+                out.append(seq)
+            if len(out) >= most:
+                return out
     return out
 
 

@@ -232,7 +232,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
                 printed = folded[pos:start + m.end()]
                 cur.atoms.append(Atom(ocr_digits(printed), pos, start + m.end(), explicit=True, ocr=printed))
             else:
-                cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit))
+                alone = lone_layout and _alone_on_line(folded, pos, start + m.end())
+                cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit, alone=alone))
             prev_sep = False
             continue
         # label character

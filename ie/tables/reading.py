@@ -33,6 +33,7 @@ class Reading:
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set by `problem`)
     ocr_cells: dict[tuple[str, int], str] = field(default_factory=dict)   # cells read from OCR slips (by `finish`)
+    joined_cells: list[tuple[str, int]] = field(default_factory=list)   # numbers read over two lines (by `finish`)
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -47,6 +48,8 @@ class Reading:
 def problem(r: Reading, mechanism: str | None) -> Problem:
     options: dict[str, list[Option] | None] = {}
     r.open_rows = set()
+    cols0 = r.cols[r.keys[0]] if r.keys else []
+    idents = r.identities(r.keys, cols0) if r.identities else []
     for k in r.keys:
         n = len(r.cols[k])
         if k in r.atoms and too_open(r.atoms[k], n, mechanism):
@@ -56,13 +59,41 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
             if options[k] is None:     # unknown: too many fillings to weigh
                 r.open_rows.add(k)
+            elif not _fits(options[k], k, idents):
+                options[k] = _joined_options(r, k, mechanism, idents) or options[k]
         elif k in r.empty and mechanism in ("dropped", "mixed"):
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
             options[k] = None
-    cols0 = r.cols[r.keys[0]] if r.keys else []
-    idents = r.identities(r.keys, cols0) if r.identities else []
     return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan)
+
+
+def _local(idents: list[Identity], row: str) -> list[Identity]:
+    return [i for i in idents if all(c[0] == row for c in i.cells)]
+
+
+def _fits(options: list[Option], row: str, idents: list[Identity]) -> bool:
+    """Does some option satisfy the row's own identities (where the row has any)?"""
+    from ie.tables.solve import _holds
+
+    local = _local(idents, row)
+    return not local or any(all(_holds(i, lambda c, v=o.vals: v[c[1]]) for i in local) for o in options)
+
+
+def _joined_options(r: Reading, row: str, mechanism: str | None, idents: list[Identity]) -> list[Option]:
+    """A row its printed atoms cannot fill: read neighbouring lone-line numbers as one split over lines, and keep
+    the fillings that satisfy the row's identities (none where the row has no identity to confirm them)."""
+    from ie.tables.fill import joined_variants
+    from ie.tables.solve import _holds
+
+    local = _local(idents, row)
+    if not local:
+        return []
+    out = []
+    for seq in joined_variants(r.atoms[row]):
+        opts = row_options(seq, len(r.cols[row]), mechanism, r.want_wan.get(row)) or []
+        out += [o for o in opts if all(_holds(i, lambda c, v=o.vals: v[c[1]]) for i in local)]
+    return out
 
 
 def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple[dict, dict[str, Evidence], list[Issue]]:
@@ -73,6 +104,7 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
     evidence: dict[str, Evidence] = {}
     issues = list(r.issues)
     r.ocr_cells = {}
+    r.joined_cells = []
     base = 1.0 if sol.status in ("fixed", "unique") else 0.9
     for k in r.keys:
         cols = r.cols[k]
@@ -100,11 +132,17 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
             values[k][c] = sol.values[k][j]
             if cell is not None and cell.ocr:
                 r.ocr_cells[(k, j)] = cell.ocr
+            if cell is not None and cell.joined and (k, j) not in r.joined_cells:
+                r.joined_cells.append((k, j))
             if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
                 _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
                 evidence[f"{r.section}.{k}.{c}"] = Evidence(
                     cell.start, cell.end, text[cell.start:cell.end], "table",
                     round(r.confidence.get(k, 1.0) * base, 3), note=note)
+    if r.joined_cells:
+        issues.append(Issue("table_number_joined", "info",
+                            f"{r.table}: numbers printed over two lines read as one (Word-HTML splits), where the "
+                            f"row's identities need it", [f"{r.section}.{k}.{r.cols[k][j]}" for k, j in r.joined_cells]))
     if sol.undecided:
         rows = "、".join(r.row_labels.get(k, k) for k in sol.undecided)
         why = {"ambiguous": f"{sol.count}{'+' if sol.count >= 64 else ''} placements of the printed numbers satisfy "
