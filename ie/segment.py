@@ -123,15 +123,21 @@ class ReportEvidence:
     title: str | None
     section_keys: list[str]
     tables: str | None       # 'gov2019' / 'gov2021' headers, 'statistics' for a 统计表, None
+    chinese: bool = True     # mostly Chinese text (a README or other markup about reports is mostly not)
 
     @property
     def is_report(self) -> bool:
         # Any one suffices: a scraped report may lose its title, a prose report has no national tables, and a
         # short bureau report may print only two or three sections. Three report sections are required where
-        # nothing else speaks for the text, since a notice about disclosure work can carry one or two.
-        return bool(self.title or self.tables or len(self.section_keys) >= 3)
+        # nothing else speaks for the text, since a notice about disclosure work can carry one or two. Without
+        # a title, a text that is mostly not Chinese (a README describing reports) is not one, whatever it quotes.
+        if self.title:
+            return True
+        return self.chinese and bool(self.tables or len(self.section_keys) >= 3)
 
     def why_not(self) -> str:
+        if not self.chinese:
+            return "no report title, and the text is mostly not Chinese (a README or notes about reports?)"
         found = f"only the section(s) {', '.join(self.section_keys)}" if self.section_keys else "no report sections"
         return f"no report title (…年政府信息公开工作年度报告), {found}, no disclosure tables"
 
@@ -141,4 +147,11 @@ def report_evidence(text: str, title: str | None) -> ReportEvidence:
     tables = template_by_headers(text)
     if tables is None and _STAT_TABLE.search(re.sub(r"\s+", "", fold(text))):
         tables = "statistics"
-    return ReportEvidence(title, keys, tables)
+    return ReportEvidence(title, keys, tables, _mostly_chinese(text))
+
+
+def _mostly_chinese(text: str) -> bool:
+    """More CJK characters than Latin letters (URLs and e-mail addresses in a report do not come close)."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return cjk >= latin

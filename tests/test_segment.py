@@ -99,3 +99,15 @@ def test_segment_every_pool_report_reads_as_a_report():
         if not report_evidence(text, find_title(text)[0]).is_report:
             failing.append(path.name)
     assert failing == []
+
+
+def test_segment_readme_quoting_report_words_is_not_a_report():
+    # A README about reports quotes their statistics words and section names; it is mostly not Chinese.
+    text = ("# Corpus: real annual reports\n\nEvery file here was written by a government body. Use them to develop,\n"
+            "annotate and test.\n\n| file | year | issuer | template | form and noise |\n|---|---|---|---|---|\n"
+            "| a_2011.txt | 2011 | 平潭县人民政府 | prose | crawler header block; statistics table digits run together "
+            "(主动公开信息数条4251516 = 425/1516); 依申请公开信息数 in the table |\n"
+            "| b_2013.txt | 2013 | 平潭县公安局 | prose | space-separated table (指标名称 计量单位 本年度 历年累计) |\n")
+    from ie.segment import report_evidence
+    ev = report_evidence(text, None)
+    assert not ev.is_report and "not Chinese" in ev.why_not()
