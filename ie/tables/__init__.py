@@ -15,7 +15,7 @@ from ie.tables.fill import MECHANISMS
 from ie.tables.layout import find_regions
 from ie.tables.reading import Reading, confirm_ocr, finish, problem
 from ie.tables.prose import settle, statements
-from ie.tables.solve import Solution, prepare, solve
+from ie.tables.solve import Problem, Solution, prepare, solve
 from ie.tables.table2 import read_table2
 from ie.tables.table3 import read_table3
 from ie.tables.table4 import nest, read_table4
@@ -82,31 +82,46 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
     when a row could not have been printed under it (two equal neighbours, or a label with no number, refute
     printed-once runs). Where both survive and disagree, the solutions of both are pooled, so the cells on
     which they differ stay null."""
+    probs: dict[str | None, dict[str, Problem]] = {}
+
+    def get(m: str | None) -> dict[str, Problem]:
+        if m not in probs:
+            probs[m] = {k: problem(r, m) for k, r in readings.items()}
+        return probs[m]
+
+    def final(m: str | None) -> dict[str, Solution]:
+        for k, pr in get(m).items():        # rows left open under the mechanism the cells come from
+            readings[k].open_rows |= pr.open_rows
+        return {k: solve(pr) for k, pr in get(m).items()}
+
+    def fits(m: str) -> tuple[bool, dict[str, Solution]]:
+        # Feasibility only (one placement is enough to know a mechanism fits); cells come from the final solve.
+        sols = {k: solve(pr, limit=1) for k, pr in get(m).items()}
+        return not any(s.status == "none" or s.unexplained for s in sols.values()), sols
+
+    for r in readings.values():
+        r.open_rows = set()
     if not any(r.needs_mechanism() for r in readings.values()):
-        return None, {k: solve(problem(r, None)) for k, r in readings.items()}, None
+        return None, final(None), None
     tried: dict[str, dict[str, Solution]] = {}
     alive = []
     for m in MECHANISMS:
-        # Feasibility first (one placement is enough to know a mechanism fits); cells come from the final solve.
-        sols = {k: solve(problem(r, m), limit=1) for k, r in readings.items()}
-        tried[m] = sols
-        refuted = any(s.status == "none" or s.unexplained for s in sols.values())
+        ok, tried[m] = fits(m)
         if m == "runs" and any(r.refutes_runs() for r in readings.values()):
-            refuted = True
-        if not refuted:
+            ok = False
+        if ok:
             alive.append(m)
     if len(alive) == 1:
         m = alive[0]
-        other = [x for x in MECHANISMS if x != m]
-        return m, _final(readings, m), f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other[0]]}"
+        other = next(x for x in MECHANISMS if x != m)
+        return m, final(m), f"cells lost from rows read as {_NAMES[m]}: the tables refute {_NAMES[other]}"
     if not alive:
         # Neither alone: a scraper may drop blank cells and then print a run of equal values once.
-        sols = {k: solve(problem(r, "mixed"), limit=1) for k, r in readings.items()}
-        if not any(s.status == "none" or s.unexplained for s in sols.values()):
-            return "mixed", _final(readings, "mixed"), ("cells lost from rows read as blank cells dropped and equal "
-                                                        "neighbours printed once: the tables refute either alone")
-        m = "dropped"
-        return m, _final(readings, m), "no mechanism of lost cells explains every table; only cells printed in full are kept"
+        if fits("mixed")[0]:
+            return "mixed", final("mixed"), ("cells lost from rows read as blank cells dropped and equal "
+                                             "neighbours printed once: the tables refute either alone")
+        return "dropped", final("dropped"), ("no mechanism of lost cells explains every table; only cells "
+                                             "printed in full are kept")
     # Both fit. A row that one mechanism determines (a single filling) and the other leaves open is explained
     # by the first only; where all such rows point one way, that is the report's mechanism.
     determined = {m: _determined(readings, tried[m]) for m in MECHANISMS}
@@ -115,16 +130,12 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
         only = determined[m] - determined[other]
         if only and not determined[other] - determined[m]:
             names = "、".join(sorted(only))[:120]
-            return m, _final(readings, m), (f"cells lost from rows read as {_NAMES[m]}: both mechanisms fit the identities, "
+            return m, final(m), (f"cells lost from rows read as {_NAMES[m]}: both mechanisms fit the identities, "
                                  f"but only {_NAMES[m]} determines rows {names}")
-    final = {m: _final(readings, m) for m in MECHANISMS}
-    pooled = {k: _pool(final["dropped"][k], final["runs"][k]) for k in readings}
+    both = {m: final(m) for m in MECHANISMS}
+    pooled = {k: _pool(both["dropped"][k], both["runs"][k]) for k in readings}
     return "undecided", pooled, ("the tables fit both blank cells dropped and equal runs printed once; "
-                          "cells the two readings disagree on are left empty")
-
-
-def _final(readings: dict[str, Reading], m: str) -> dict[str, Solution]:
-    return {k: solve(problem(r, m)) for k, r in readings.items()}
+                                 "cells the two readings disagree on are left empty")
 
 
 def _determined(readings: dict[str, Reading], sols: dict[str, Solution]) -> set[str]:

@@ -49,9 +49,9 @@ def _option(cells, how: str, want_wan: tuple[bool, ...] | None, cache: dict) -> 
         if c is None:
             vals.append(None)
             continue
-        key = (c.start, c.end, c.text, bool(want_wan and want_wan[i]))
+        key = (id(c), bool(want_wan and want_wan[i]))      # cells are shared between a row's options
         if key not in cache:
-            cache[key] = cell_value(c, key[3])[0]
+            cache[key] = cell_value(c, key[1])[0]
         vals.append(cache[key])
     return Option(tuple(cells), how, tuple(vals))
 
@@ -84,10 +84,11 @@ def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> lis
     if k > n:
         return []
     out = []
+    printed = [_as_cell(a) for a in atoms]
     for pos in combinations(range(n), k):
         cells: list[Cell | None] = [None] * n
-        for p, a in zip(pos, atoms):
-            cells[p] = _as_cell(a)
+        for p, c in zip(pos, printed):
+            cells[p] = c
         out.append(_option(cells, "dropped", want_wan, cache if cache is not None else {}))
         if len(out) >= MAX_OPTIONS:
             break
@@ -102,11 +103,12 @@ def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[O
     if any(atoms[i].text == atoms[i + 1].text for i in range(k - 1)):
         return []
     out = []
+    printed = [_as_cell(a) for a in atoms]
     for cuts in combinations(range(1, n), k - 1):
         bounds = (0,) + cuts + (n,)
         cells: list[Cell | None] = []
-        for a, lo, hi in zip(atoms, bounds, bounds[1:]):
-            cells.extend([_as_cell(a)] * (hi - lo))
+        for c, lo, hi in zip(printed, bounds, bounds[1:]):
+            cells.extend([c] * (hi - lo))
         out.append(_option(cells, "runs", want_wan, cache if cache is not None else {}))
         if len(out) >= MAX_OPTIONS:
             break

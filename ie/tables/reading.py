@@ -31,7 +31,7 @@ class Reading:
     col_labels: dict[str, str]
     integer: bool = True
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
-    open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set by `problem`)
+    open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set from the Problem)
     ocr_cells: dict[tuple[str, int], str] = field(default_factory=dict)   # cells read from OCR slips (by `finish`)
     joined_cells: list[tuple[str, int]] = field(default_factory=list)   # numbers read over two lines (by `finish`)
 
@@ -47,25 +47,26 @@ class Reading:
 
 def problem(r: Reading, mechanism: str | None) -> Problem:
     options: dict[str, list[Option] | None] = {}
-    r.open_rows = set()
+    open_rows: set[str] = set()
     cols0 = r.cols[r.keys[0]] if r.keys else []
     idents = r.identities(r.keys, cols0) if r.identities else []
     for k in r.keys:
         n = len(r.cols[k])
         if k in r.atoms and too_open(r.atoms[k], n, mechanism):
             options[k] = None          # unknown: identities through it are not used, its cells stay null
-            r.open_rows.add(k)
+            open_rows.add(k)
         elif k in r.atoms:
             options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
             if options[k] is None:     # unknown: too many fillings to weigh
-                r.open_rows.add(k)
+                open_rows.add(k)
             elif not _fits(options[k], k, idents):
                 options[k] = _joined_options(r, k, mechanism, idents) or options[k]
         elif k in r.empty and mechanism in ("dropped", "mixed"):
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
             options[k] = None
-    return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan)
+    return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan,
+                   open_rows)
 
 
 def _local(idents: list[Identity], row: str) -> list[Identity]:
@@ -74,10 +75,13 @@ def _local(idents: list[Identity], row: str) -> list[Identity]:
 
 def _fits(options: list[Option], row: str, idents: list[Identity]) -> bool:
     """Does some option satisfy the row's own identities (where the row has any)?"""
-    from ie.tables.solve import _holds
+    from ie.tables.solve import local_test
 
     local = _local(idents, row)
-    return not local or any(all(_holds(i, lambda c, v=o.vals: v[c[1]]) for i in local) for o in options)
+    if not local:
+        return True
+    ok = local_test(local)
+    return any(ok(o.vals) for o in options)
 
 
 def _joined_options(r: Reading, row: str, mechanism: str | None, idents: list[Identity]) -> list[Option]:

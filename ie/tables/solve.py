@@ -54,6 +54,8 @@ class Problem:
     identities: list[Identity]
     integer: bool = True
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (left unknown)
+    prepared: tuple | None = None                       # prepare()'s result, computed once
 
 
 @dataclass
@@ -97,8 +99,23 @@ def _usable(v: tuple, integer: bool) -> bool:
     return all(x is None or (isinstance(x, int) and x >= 0) for x in v)
 
 
+def local_test(idents: list[Identity]):
+    """A fast test of one row's values against identities that lie within that row."""
+    terms = [([j for _, j in i.parts], [j for _, j in i.wholes]) for i in idents]
+
+    def ok(v: tuple) -> bool:
+        return all(abs(sum(v[j] or 0 for j in a) - sum(v[j] or 0 for j in b)) < 1e-6 for a, b in terms)
+    return ok
+
+
 def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
-    """Distinct, usable options per printed row, filtered by the row's own identities."""
+    """Distinct, usable options per printed row, filtered by the row's own identities (computed once)."""
+    if p.prepared is None:
+        p.prepared = _prepare(p)
+    return p.prepared
+
+
+def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
     local: dict[str, list[Identity]] = {}
     for ident in p.identities:
         r = _local(ident)
@@ -115,7 +132,8 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
         dist = _distinct(opts)
         dist = [(o, v) for o, v in dist if _usable(v, p.integer)] or dist
         if len(dist) > 1 or any(o.how != "printed" for o, _ in dist):
-            fit = [(o, v) for o, v in dist if all(_holds(i, lambda c, v=v: v[c[1]]) for i in local.get(r, []))]
+            ok = local_test(local.get(r, []))
+            fit = [(o, v) for o, v in dist if ok(v)]
             if not fit and dist:
                 unexplained.append(r)
             dist = fit or dist
