@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ie.meta import YEAR_RE, find_issuer, find_period, find_published, find_title, parse_page_header
 from ie.models import Entity, Evidence, Issue, TableResult
-from ie.prose import PROSE_FIELDS, map_prose  # noqa: F401  (re-exported: the prose stage's entry points)
+from ie.prose import PROSE_FIELDS, map_prose, span_evidence  # noqa: F401  (re-exported: the prose stage's entry points)
 from ie.numbers import normalize_doc_no, parse_date, parse_money, parse_number
 
 # A model span below this score is "unsure": rule spans may replace it.
@@ -88,14 +88,6 @@ def _entity_json(e: Entity) -> dict:
             "source": e.source if e.source in ("model", "rule") else "rule"}
 
 
-def _evidence(text: str, start: int, end: int, e: Entity | None = None, **kw) -> Evidence:
-    method = e.source if e is not None and e.source == "model" else "rule"
-    conf = kw.pop("confidence", None)
-    if conf is None and e is not None and e.score is not None:
-        conf = float(min(1.0, max(0.0, e.score)))
-    return Evidence(start, end, text[start:end], method, confidence=conf, **kw)
-
-
 # ------------------------------------------------------------------------------------------ meta
 
 def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
@@ -105,35 +97,35 @@ def map_meta(text: str, template: str) -> tuple[dict, dict[str, Evidence]]:
     meta: dict = {"title": title, "issuer": None, "year": None, "period_start": None, "period_end": None,
                   "published_on": None, "template": template}
     if title:
-        ev["meta.title"] = _evidence(text, ts, te)
+        ev["meta.title"] = span_evidence(text, ts, te)
         m = YEAR_RE.search(title)
         if m:
             meta["year"] = int(m.group(1))
-            ev["meta.year"] = _evidence(text, ts, te, note="year in the title")
+            ev["meta.year"] = span_evidence(text, ts, te, note="year in the title")
     issuer, is_, ie_ = find_issuer(text, title)
     meta["issuer"] = issuer
     if issuer and ie_ > is_:
-        ev["meta.issuer"] = _evidence(text, is_, ie_)
+        ev["meta.issuer"] = span_evidence(text, is_, ie_)
     ps, pe, s, e = find_period(text, meta["year"])
     if ps:
         meta["period_start"] = ps
-        ev["meta.period_start"] = _evidence(text, s, e)
+        ev["meta.period_start"] = span_evidence(text, s, e)
     if pe:
         meta["period_end"] = pe
-        ev["meta.period_end"] = _evidence(text, s, e)
+        ev["meta.period_end"] = span_evidence(text, s, e)
         if meta["year"] is None:
             meta["year"] = int(pe[:4])
-            ev["meta.year"] = _evidence(text, s, e, note="year of the statistics period")
+            ev["meta.year"] = span_evidence(text, s, e, note="year of the statistics period")
     if meta["year"] is None:
         body = parse_page_header(text).body_start
         m = YEAR_RE.search(text, body, body + 3000)
         if m:
             meta["year"] = int(m.group(1))
-            ev["meta.year"] = _evidence(text, m.start(), m.end(), note="first year in the text")
+            ev["meta.year"] = span_evidence(text, m.start(), m.end(), note="first year in the text")
     pub, s, e, how = find_published(text)
     if pub:
         meta["published_on"] = pub
-        ev["meta.published_on"] = _evidence(text, s, e, note=how)
+        ev["meta.published_on"] = span_evidence(text, s, e, note=how)
     return meta, ev
 
 
@@ -161,7 +153,7 @@ def map_documents(text: str, ents: list[Entity]) -> tuple[list[dict], dict[str, 
                 # a title wrapped over a line break in PDF text is still one title
                 title = re.sub(r"\s+", "", title)
         docs.append({"doc_no": no, "title": title, "start": e.start, "end": e.end})
-        ev[f"documents.{len(docs) - 1}.doc_no"] = _evidence(text, e.start, e.end, e)
+        ev[f"documents.{len(docs) - 1}.doc_no"] = span_evidence(text, e.start, e.end, e)
     return docs, ev
 
 

@@ -192,7 +192,7 @@ def _count_candidates(text: str, ents: list[Entity], found: dict[str, list]) -> 
             n = _count_value(e, fld)
             if n is None:
                 continue
-            ev = _evidence(text, e.start, e.end, e, approximate=True if n.approximate else None,
+            ev = span_evidence(text, e.start, e.end, e, approximate=True if n.approximate else None,
                            note=f"cue: {text[ctx.start:e.start].strip()[-20:]}")
             found[fld].append((e.start, n.value, ev))
 
@@ -202,13 +202,13 @@ def _zero_candidates(text: str, found: dict[str, list]) -> None:
         for m in pat.finditer(text):
             if _in_table_line(text, m.start()):
                 continue
-            found[fld].append((m.start(), 0, _evidence(text, m.start(), m.end(), None, note="stated as none")))
+            found[fld].append((m.start(), 0, span_evidence(text, m.start(), m.end(), None, note="stated as none")))
     for m in _NONE_OF_THE_ABOVE.finditer(text):
         if _in_table_line(text, m.start()):
             continue
         for fld, words in _HEADING_WORDS.items():
             if re.search(words, m.group(1)):
-                found[fld].append((m.start(), 0, _evidence(text, m.start(), m.end(), None,
+                found[fld].append((m.start(), 0, span_evidence(text, m.start(), m.end(), None,
                                                            note="heading lists it; none of the above happened")))
 
 
@@ -239,7 +239,8 @@ def map_prose(text: str, ents: list[Entity]) -> tuple[dict, dict[str, Evidence],
     return prose, evidence, issues
 
 
-def _evidence(text: str, start: int, end: int, e: Entity | None = None, **kw) -> Evidence:
+def span_evidence(text: str, start: int, end: int, e: Entity | None = None, **kw) -> Evidence:
+    """Evidence quoting text[start:end]; method `model` only where a model span gave the value."""
     method = e.source if e is not None and e.source == "model" else "rule"
     conf = kw.pop("confidence", None)
     if conf is None and e is not None and e.score is not None:
