@@ -65,8 +65,9 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
             options[k] = None
+    signed = {k: tuple(c == "change" for c in r.cols[k]) for k in r.keys}
     return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan,
-                   open_rows)
+                   open_rows, signed)
 
 
 def _local(idents: list[Identity], row: str) -> list[Identity]:

@@ -55,6 +55,7 @@ class Problem:
     integer: bool = True
     want_wan: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (left unknown)
+    signed: dict[str, tuple[bool, ...]] = field(default_factory=dict)   # columns that may be negative
     prepared: tuple | None = None                       # prepare()'s result, computed once
 
 
@@ -93,10 +94,11 @@ def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
     return out
 
 
-def _usable(v: tuple, integer: bool) -> bool:
-    if not integer:
-        return True
-    return all(x is None or (isinstance(x, int) and x >= 0) for x in v)
+def _usable(v: tuple, integer: bool, signed: tuple[bool, ...] | None = None) -> bool:
+    """Counts are whole and not negative; only a column that prints a change (本年增/减) may carry a sign."""
+    if any(x is not None and x < 0 and not (signed and signed[j]) for j, x in enumerate(v)):
+        return False
+    return not integer or all(x is None or isinstance(x, int) for x in v)
 
 
 def local_test(idents: list[Identity]):
@@ -130,7 +132,7 @@ def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[st
             unexplained.append(r)
             continue
         dist = _distinct(opts)
-        dist = [(o, v) for o, v in dist if _usable(v, p.integer)] or dist
+        dist = [(o, v) for o, v in dist if _usable(v, p.integer, p.signed.get(r))] or dist
         if len(dist) > 1 or any(o.how != "printed" for o, _ in dist):
             ok = local_test(local.get(r, []))
             fit = [(o, v) for o, v in dist if ok(v)]
