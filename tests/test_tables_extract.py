@@ -285,3 +285,10 @@ def test_tables_extract_legal_person_subtotal_column_in_scraped_text():
     row = extract_tables(text, "gov2021").values["applications"]["new_received"]
     assert row == {"natural_person": 5, "enterprise": 2, "research": 0, "nonprofit": 0, "legal_service": 1,
                    "other_org": 0, "legal_person_total": 3, "total": 8}
+
+
+def test_tables_extract_subtotal_column_header_split_per_character():
+    from ie.tables.table3 import columns
+    header = "申请人情况\n自然人\n法人或其他组织\n商\n业\n企\n业\n小\n计\n总计\n"
+    assert columns(header)[-2:] == ["legal_person_total", "total"]
+    assert "legal_person_total" not in columns("申请人情况 自然人 法人或其他组织 商业企业 总计")
