@@ -146,7 +146,6 @@ def test_tables_layouts_one_cell_per_line_blank_cells_dropped(stem):
     g = gold(stem)
     blank = lambda p, v: p.startswith("applications.") and v == 0 and not p.endswith(".total")
     exp = expected(g, blank)
-    lines_of = {}
 
     def dropped(vals):
         return [fmt(v) for v in vals if v is not None]
