@@ -15,18 +15,10 @@ import pytest
 
 from ie.paths import GOLD_DIR
 from ie.tables import extract_tables
-from ie.tables.table2 import COLUMNS as T2_COLUMNS, ROW_LABELS as T2_LABELS
-from ie.validate import ROW_LABELS as T3_LABELS, T4_COLS
-
-T3_COLS = ["natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total"]
-T4_BLOCKS = ["review", "litigation_direct", "litigation_after_review"]
-T2_HEAD = {"gov2019": "信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
-           "gov2021": "信息内容 本年制发件数 本年废止件数 现行有效件数"}
-T3_HEAD = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计",
-           "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-T4_HEAD = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼"] + \
-    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
-END = "五、存在的主要问题及改进情况\n问题很多。\n"
+from ie.tables.render import fmt, render_rows
+from ie.tables.render import grid as _grid, render as _render
+from ie.tables.table2 import ROW_LABELS as T2_LABELS
+from ie.validate import ROW_LABELS as T3_LABELS
 
 
 def gold(stem: str) -> dict:
@@ -36,43 +28,12 @@ def gold(stem: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def grid(g: dict) -> list[tuple[str, str, list[tuple[str, object]]]]:
-    """(table, label, [(field path, value)]) for every printed row of a gold table, in template order."""
-    out = []
-    for row, cols in g["proactive"].items():
-        out.append(("t2", T2_LABELS[row], [(f"proactive.{row}.{c}", cols[c]) for c in T2_COLUMNS[g["template"]][row]]))
-    for row, cols in g["applications"].items():
-        label = T3_LABELS[row].split("）")[-1] if row.startswith(("denied_", "unavailable_", "rejected_", "other_")) \
-            else T3_LABELS[row]
-        out.append(("t3", label, [(f"applications.{row}.{c}", cols.get(c)) for c in T3_COLS]))
-    cells = [(f"review_litigation.{b}.{c}", g["review_litigation"][b][c]) for b in T4_BLOCKS for c in T4_COLS]
-    out.append(("t4", "", cells))
-    return out
-
-
-def fmt(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(v).removesuffix(".0")
-    return str(v)
+def grid(g: dict):
+    return _grid(g, g["template"])
 
 
 def render(g: dict, cell_lines, drop_row: str | None = None) -> str:
-    """Text of Tables 2–4; `cell_lines(values)` prints one row's values (list of lines)."""
-    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", T2_HEAD[g["template"]]]
-    rows = grid(g)
-    for table, label, cells in rows:
-        if table == "t3" and T3_HEAD[0] not in lines:
-            lines += T3_HEAD
-        if table == "t4":
-            lines += T4_HEAD
-        if label == drop_row:
-            continue
-        if label:
-            lines.append(label)
-        lines += cell_lines([v for _, v in cells])
-    return "\n".join(lines) + "\n" + END
+    return render_rows(g, g["template"], cell_lines, drop_row)
 
 
 def check(g: dict, text: str, expect: dict[str, object], min_share: float):
@@ -113,17 +74,16 @@ def test_tables_layouts_pipe_rows_with_blank_cells_anywhere(stem):
     g = gold(stem)
     # Zero cells of Table 3 printed blank (`| 612 | 28 |  |  | 3 | 1 | 644 |`): blanks are null, the rest exact.
     blank = lambda p, v: p.startswith("applications.") and v == 0
-    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "| " + T2_HEAD[g["template"]].replace(" ", " | ") + " |"]
-    for table, label, cells in grid(g):
-        if table == "t3" and not any(l.startswith("| 申请人") for l in lines):
-            lines.append("三、收到和处理政府信息公开申请情况")
-            lines.append("| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |")
-        if table == "t4":
-            lines += ["四、政府信息公开行政复议、行政诉讼情况", "| " + " | ".join(T4_HEAD[3:]) + " |"]
-        vals = ["" if blank(p, v) else fmt(v) for p, v in cells]
-        lines.append("| " + " | ".join([label] + vals if label else vals) + " |")
-    text = "\n".join(lines) + "\n" + END
-    check(g, text, expected(g, blank), 0.99)
+    exp = expected(g, blank)
+    check(g, _render(_with_values(g, exp), g["template"], "pipes"), exp, 0.99)
+
+
+def _with_values(g: dict, flat: dict) -> dict:
+    out = json.loads(json.dumps(g))
+    for p, v in flat.items():
+        sec, row, col = p.split(".")
+        out[sec][row][col] = v
+    return out
 
 
 # Reports whose printed tables satisfy every identity (a report that breaks one cannot be re-placed by them).
@@ -146,34 +106,19 @@ def test_tables_layouts_one_cell_per_line_blank_cells_dropped(stem):
     g = gold(stem)
     blank = lambda p, v: p.startswith("applications.") and v == 0 and not p.endswith(".total")
     exp = expected(g, blank)
-
-    def dropped(vals):
-        return [fmt(v) for v in vals if v is not None]
-    # Print blanks as None so `dropped` leaves them out.
-    g2 = json.loads(json.dumps(g))
-    for p, v in exp.items():
-        sec, row, col = p.split(".")
-        if v is None and sec == "applications":
-            g2[sec][row][col] = None
-    check(g2, render(g2, dropped), exp, 0.6)
+    check(g, _render(_with_values(g, exp), g["template"], "dropped"), exp, 0.6)
 
 
 @pytest.mark.parametrize("stem", ["hongze_2023", "huaian_2024", "wansheng_2020"])
 def test_tables_layouts_labels_in_one_block_numbers_in_another(stem):
     g = gold(stem)
-    rows = grid(g)
-    t3 = [(label, cells) for t, label, cells in rows if t == "t3"]
-    text = render(g, lambda vals: [" ".join(fmt(v) for v in vals)])
-    head, _, tail = text.partition(T3_HEAD[-1] + "\n")
-    t3_text, _, rest = tail.partition(T4_HEAD[0])
-    floated = "\n".join(l for l, _ in t3) + "\n" + "\n".join(" ".join(fmt(v) for _, v in c) for _, c in t3) + "\n"
-    check(g, head + T3_HEAD[-1] + "\n" + floated + T4_HEAD[0] + rest, expected(g), 0.99)
+    check(g, _render(g, g["template"], "label_block"), expected(g), 0.99)
 
 
 @pytest.mark.parametrize("stem", ["hongze_2023", "huaian_2024", "wansheng_2020"])
 def test_tables_layouts_digits_run_together(stem):
     g = gold(stem)
-    text = render(g, lambda vals: ["".join(fmt(v) for v in vals)]).replace("\n", "")
+    text = _render(g, g["template"], "run_together")
     exp = {p: v for p, v in _int_cells(g).items() if not p.startswith("proactive.")}
     # Table 3 rows come back whole; a Table 4 glued into one run of 15+ digits can have more cuttings than
     # the solver weighs, and then stays null with an issue.

@@ -142,6 +142,8 @@ def _determined(readings: dict[str, Reading], sols: dict[str, Solution]) -> set[
     """Rows printed with fewer cells than they have that a mechanism fills in exactly one way."""
     out = set()
     for key, r in readings.items():
+        if r.identities is None:      # Table 2: a row no identity checks is filled one way by runs trivially
+            continue
         for row, k in sols[key].fillings.items():
             short = row in r.empty or len(r.atoms.get(row, [])) < len(r.cols[row])
             if short and k == 1:

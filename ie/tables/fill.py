@@ -168,6 +168,29 @@ def joined_variants(atoms: list[Atom], most: int = 64) -> list[list[Atom]]:
     return out
 
 
+SPLIT_DROP_MAX_COLS = 8   # Table 4's 15 cells would make cuttings × blank placements too many to weigh
+
+
+def _split_and_dropped(atoms: list[Atom], n: int, want_wan, cache) -> list[Option] | None:
+    """Text that lost cell boundaries may have lost blank cells too (`3 16` for 3 | _ | 16 as well as 3 | 1 | 6):
+    every cutting into fewer pieces than columns, placed in order with blanks between. None when too many."""
+    if n > SPLIT_DROP_MAX_COLS:
+        return []
+    out: list[Option] = []
+    for m in range(max(1, len(atoms)), n):
+        for cut in candidate_splits(atoms, m, limit=MAX_OPTIONS + 1):
+            if not all(c.is_null or valid_part(c.text.removesuffix(c.unit or "")) for c in cut):
+                continue            # `000` is not one number: a piece keeps no leading zero
+            for pos in combinations(range(n), m):
+                cells: list[Cell | None] = [None] * n
+                for p, c in zip(pos, cut):
+                    cells[p] = c
+                out.append(_option(cells, "split+dropped", want_wan, cache))
+            if len(out) > MAX_SPLITS:
+                return None
+    return out
+
+
 def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
                 want_wan: tuple[bool, ...] | None = None) -> list[Option] | None:
     """Every filling of an n-column row by these atoms (before any identity is applied); None when there are
@@ -181,7 +204,13 @@ def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
         cuts = candidate_splits(atoms, n, limit=MAX_SPLITS + 1)
         if len(cuts) > MAX_SPLITS:
             return None            # too many cuttings to weigh: the row stays open
-        return [_option(c, "split", want_wan, cache) for c in cuts]
+        out = [_option(c, "split", want_wan, cache) for c in cuts]
+        # Spaces between some numbers (`3 16`) show the row kept boundaries and may have lost a blank instead of
+        # one; a row glued whole (`规章000`) loses blanks only in a report that drops them.
+        if len(atoms) < 2 and mechanism not in ("dropped", "mixed"):
+            return out
+        more = _split_and_dropped(atoms, n, want_wan, cache)
+        return None if more is None else out + more
     if mechanism == "dropped":
         return dropped_options(atoms, n, want_wan, cache)
     if mechanism == "runs":
