@@ -40,6 +40,28 @@ def truths(folder: Path):
             yield path.name, template, values
 
 
+def glued_table2_rows(paths) -> tuple[int, int]:
+    """Table 2 rows printed glued whole (one run of digits), and how many print fewer digits than they have
+    cells: a site that glues and leaves blanks would show such rows."""
+    from ie.tables import read_table2
+    from ie.tables.cells import fold
+    from ie.tables.fill import splittable
+    from ie.tables.layout import find_regions
+    rows = short = 0
+    for path in paths:
+        text = normalize(read_document(path).text).text
+        template = detect_template(text)
+        region = find_regions(fold(text)).t2 if template != "prose" else None
+        if region is None:
+            continue
+        reading = read_table2(text, fold(text), region, template)
+        for key, atoms in reading.atoms.items():
+            if len(atoms) == 1 and splittable(atoms):
+                rows += 1
+                short += len(atoms[0].digits.lstrip("+-").split(".")[0]) < len(reading.cols[key])
+    return rows, short
+
+
 def with_blanks(values: dict, template: str) -> dict:
     """Table 3 zero cells blank (None), totals kept: what a report that leaves zeros empty prints."""
     out = json.loads(json.dumps(values))
@@ -92,8 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     for lay, names in wrong_at.items():
         if names:
             print(f"wrong cells under {lay}: {', '.join(names)}", file=sys.stderr)
+    root = corpus_dir()
+    glued, short = glued_table2_rows(sorted(root.glob("*.txt")) + sorted((root / "unlabeled").glob("*.txt")))
+    print(f"\nTable 2 rows glued whole in corpus and pool: {glued}; printing fewer digits than cells: {short}")
     if args.json:
-        args.json.write_text(json.dumps({"reports": n, "layouts": totals, "wrong_in": wrong_at}, indent=1) + "\n",
+        args.json.write_text(json.dumps({"reports": n, "layouts": totals, "wrong_in": wrong_at,
+                                         "glued_table2_rows": glued, "glued_short": short}, indent=1) + "\n",
                              encoding="utf-8")
     return 0
 
