@@ -63,8 +63,7 @@ def extract_tables(text: str, template: str) -> TableResult:
         values, evidence, issues = finish(text, reading, solutions[key], mechanism)
         if key == "proactive":
             evidence.update(settled)
-        issues += confirm_ocr(reading, values, evidence,
-                              lambda row, j, r=reading: f"{r.section}.{row}.{r.cols[row][j]}")
+        issues += confirm_ocr(reading, values, evidence)
         if key == "review_litigation":
             values, evidence = nest(values, evidence)
             for i in issues:
@@ -159,9 +158,7 @@ def _pool(a: Solution, b: Solution) -> Solution:
     """Cells two solutions agree on (value and blank alike); the rest undecided."""
     out = Solution(a.status if a.status == b.status else "ambiguous", {}, {}, {}, a.count + b.count,
                    a.unexplained + b.unexplained)
-    for r in set(a.cells) | set(b.cells):
-        if r not in a.cells or r not in b.cells:
-            continue
+    for r in set(a.cells) & set(b.cells):
         out.cells[r], out.values[r] = [], []
         for j, (ca, va) in enumerate(zip(a.cells[r], a.values[r])):
             vb = b.values[r][j]

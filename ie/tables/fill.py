@@ -79,7 +79,13 @@ def too_open(atoms: list[Atom], n: int, mechanism: Mechanism | None) -> bool:
     return False
 
 
+def _equal_neighbours(atoms: list[Atom]) -> bool:
+    """Two neighbours printed alike (`+60` and `60` are not): a scraper that prints a run once never does that."""
+    return any(atoms[i].text == atoms[i + 1].text for i in range(len(atoms) - 1))
+
+
 def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
+    cache = {} if cache is None else cache
     k = len(atoms)
     if k > n:
         return []
@@ -89,18 +95,16 @@ def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> lis
         cells: list[Cell | None] = [None] * n
         for p, c in zip(pos, printed):
             cells[p] = c
-        out.append(_option(cells, "dropped", want_wan, cache if cache is not None else {}))
+        out.append(_option(cells, "dropped", want_wan, cache))
         if len(out) >= MAX_OPTIONS:
             break
     return out
 
 
 def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
+    cache = {} if cache is None else cache
     k = len(atoms)
-    if k == 0 or k > n:
-        return []
-    # The scraper printed a run once, so two printed neighbours differ (as printed: `+60` and `60` do).
-    if any(atoms[i].text == atoms[i + 1].text for i in range(k - 1)):
+    if k == 0 or k > n or _equal_neighbours(atoms):
         return []
     out = []
     printed = [_as_cell(a) for a in atoms]
@@ -109,15 +113,16 @@ def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[O
         cells: list[Cell | None] = []
         for c, lo, hi in zip(printed, bounds, bounds[1:]):
             cells.extend([c] * (hi - lo))
-        out.append(_option(cells, "runs", want_wan, cache if cache is not None else {}))
+        out.append(_option(cells, "runs", want_wan, cache))
         if len(out) >= MAX_OPTIONS:
             break
     return out
 
 
 def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
+    cache = {} if cache is None else cache
     k = len(atoms)
-    if k > n or any(atoms[i].text == atoms[i + 1].text for i in range(k - 1)):
+    if k > n or _equal_neighbours(atoms):
         return []
     cells_of = [_as_cell(a) for a in atoms]
     out: list[Option] = []
@@ -131,7 +136,7 @@ def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[
             return
         if j == n:
             if cur == k or (cur == k - 1 and used):
-                out.append(_option(acc, "mixed", want_wan, cache if cache is not None else {}))
+                out.append(_option(acc, "mixed", want_wan, cache))
             return
         rec(j + 1, cur, used, acc + [None])                       # blank
         if cur < k:
@@ -140,7 +145,7 @@ def mixed_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[
             rec(j + 1, cur + 1, True, acc + [cells_of[cur + 1]])   # the next atom
 
     if k == 0:
-        return [_option([None] * n, "mixed", want_wan, cache if cache is not None else {})]
+        return [_option([None] * n, "mixed", want_wan, cache)]
     rec(0, 0, False, [])
     return out
 
@@ -224,4 +229,5 @@ def runs_refuted(atoms: list[Atom]) -> bool:
     """A row printed with two equal neighbours cannot come from a report that prints runs once."""
     if splittable(atoms):
         return False
+    # (two `/` side by side are blanks marked twice, not a repeated value)
     return any(not atoms[i].is_null and atoms[i].text == atoms[i + 1].text for i in range(len(atoms) - 1))

@@ -70,34 +70,31 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
                    open_rows, signed)
 
 
-def _local(idents: list[Identity], row: str) -> list[Identity]:
-    return [i for i in idents if all(c[0] == row for c in i.cells)]
+def _row_test(idents: list[Identity], row: str):
+    """The test of a row's own identities (those within the row), or None where it has none."""
+    from ie.tables.solve import _local, local_test
+
+    local = [i for i in idents if _local(i) == row]
+    return local_test(local) if local else None
 
 
 def _fits(options: list[Option], row: str, idents: list[Identity]) -> bool:
     """Does some option satisfy the row's own identities (where the row has any)?"""
-    from ie.tables.solve import local_test
-
-    local = _local(idents, row)
-    if not local:
-        return True
-    ok = local_test(local)
-    return any(ok(o.vals) for o in options)
+    ok = _row_test(idents, row)
+    return ok is None or any(ok(o.vals) for o in options)
 
 
 def _joined_options(r: Reading, row: str, mechanism: str | None, idents: list[Identity]) -> list[Option]:
     """A row its printed atoms cannot fill: read neighbouring lone-line numbers as one split over lines, and keep
     the fillings that satisfy the row's identities (none where the row has no identity to confirm them)."""
     from ie.tables.fill import joined_variants
-    from ie.tables.solve import _holds
 
-    local = _local(idents, row)
-    if not local:
+    ok = _row_test(idents, row)
+    if ok is None:
         return []
     out = []
     for seq in joined_variants(r.atoms[row]):
-        opts = row_options(seq, len(r.cols[row]), mechanism, r.want_wan.get(row)) or []
-        out += [o for o in opts if all(_holds(i, lambda c, v=o.vals: v[c[1]]) for i in local)]
+        out += [o for o in row_options(seq, len(r.cols[row]), mechanism, r.want_wan.get(row)) or [] if ok(o.vals)]
     return out
 
 
@@ -163,9 +160,9 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
     return values, evidence, issues
 
 
-def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence], path) -> list[Issue]:
+def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence]) -> list[Issue]:
     """Keep a cell read from an OCR slip (`1O` → 10) only where an identity through it holds with every cell
-    known, and none through it fails; otherwise null it. `path(row, j)` names a cell's field."""
+    known, and none through it fails; otherwise null it."""
     from ie.tables.solve import _holds
 
     if not r.ocr_cells:
@@ -181,7 +178,7 @@ def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence], path) -
     for (row, j), printed in r.ocr_cells.items():
         through = [i for i in idents if (row, j) in i.cells and all(val(c) is not None for c in i.cells)]
         ok = bool(through) and all(_holds(i, val) for i in through)
-        field_path = path(row, j)
+        field_path = f"{r.section}.{row}.{r.cols[row][j]}"
         if ok:
             issues.append(Issue("table_ocr_read", "info", f"{r.table}: 「{printed}」 read as {values[row][r.cols[row][j]]}: "
                                 f"the table's identities confirm it", [field_path]))
