@@ -219,9 +219,13 @@ def test_normalize_speed_20k_chars():
     texts = _corpus_texts()
     raw = (texts["zhuzhou_2018.txt"] + texts["fengdu_2018.txt"])[:20000]
     N.normalize(raw)          # warm caches (opencc dictionaries)
-    t0 = time.perf_counter()
-    N.normalize(raw)
-    assert time.perf_counter() - t0 < 0.1
+    # best of three runs, as the table-stage speed test does, so a busy shared CPU does not decide
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        N.normalize(raw)
+        best = min(best, time.perf_counter() - t0)
+    assert best < 0.1
 
 
 def test_normalize_utf8_shown_as_gbk_repaired_when_no_byte_was_lost():
