@@ -85,17 +85,20 @@ def _equal_neighbours(atoms: list[Atom]) -> bool:
 
 
 def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
-    cache = {} if cache is None else cache
     k = len(atoms)
     if k > n:
         return []
-    out = []
     printed = [_as_cell(a) for a in atoms]
+    # a cell's value depends on its column only through 万 units: compute each (atom, column) once
+    value = [[cell_value(c, bool(want_wan and want_wan[j]))[0] for j in range(n)] for c in printed]
+    out = []
     for pos in combinations(range(n), k):
         cells: list[Cell | None] = [None] * n
-        for p, c in zip(pos, printed):
-            cells[p] = c
-        out.append(_option(cells, "dropped", want_wan, cache))
+        vals: list = [None] * n
+        for i, p in enumerate(pos):
+            cells[p] = printed[i]
+            vals[p] = value[i][p]
+        out.append(Option(tuple(cells), "dropped", tuple(vals)))
         if len(out) >= MAX_OPTIONS:
             break
     return out

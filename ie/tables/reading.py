@@ -13,7 +13,7 @@ from typing import Callable
 from ie.models import Evidence, Issue
 from ie.tables.cells import Atom, Cell
 from ie.tables.fill import Option, row_options, runs_refuted, too_open
-from ie.tables.solve import Identity, Problem, Solution
+from ie.tables.solve import Identity, Problem, Solution, local_identities, local_test
 
 
 @dataclass
@@ -34,6 +34,9 @@ class Reading:
     open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (set from the Problem)
     ocr_cells: dict[tuple[str, int], str] = field(default_factory=dict)   # cells read from OCR slips (by `finish`)
     joined_cells: list[tuple[str, int]] = field(default_factory=list)   # numbers read over two lines (by `finish`)
+    # row options by (row, what the mechanism changes for it): most rows print in full and read alike under
+    # every mechanism, so choose_mechanism builds them once, not once per mechanism tried
+    row_cache: dict[tuple, tuple[list[Option] | None, bool]] = field(default_factory=dict, repr=False)
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -50,17 +53,21 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
     open_rows: set[str] = set()
     cols0 = r.cols[r.keys[0]] if r.keys else []
     idents = r.identities(r.keys, cols0) if r.identities else []
+    local = local_identities(idents)
     for k in r.keys:
         n = len(r.cols[k])
-        if k in r.atoms and too_open(r.atoms[k], n, mechanism):
-            options[k] = None          # unknown: identities through it are not used, its cells stay null
-            open_rows.add(k)
-        elif k in r.atoms:
-            options[k] = row_options(r.atoms[k], n, mechanism, r.want_wan.get(k))
-            if options[k] is None:     # unknown: too many fillings to weigh
+        if k in r.atoms:
+            key = (k, _mechanism_key(r.atoms[k], n, mechanism))
+            if key not in r.row_cache:
+                r.row_cache[key] = _row(r, k, n, mechanism, local.get(k))
+            options[k], is_open, fits = r.row_cache[key]
+            if is_open:
                 open_rows.add(k)
-            elif not _fits(options[k], k, idents):
-                options[k] = _joined_options(r, k, mechanism, idents) or options[k]
+            elif not fits:
+                jkey = (k, "joined", mechanism)
+                if jkey not in r.row_cache:
+                    r.row_cache[jkey] = _joined_options(r, k, mechanism, local.get(k))
+                options[k] = r.row_cache[jkey] or options[k]
         elif k in r.empty and mechanism in ("dropped", "mixed"):
             options[k] = [Option(tuple([None] * n), "dropped", tuple([None] * n))]
         else:
@@ -70,28 +77,39 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
                    open_rows, signed)
 
 
-def _row_test(idents: list[Identity], row: str):
-    """The test of a row's own identities (those within the row), or None where it has none."""
-    from ie.tables.solve import _local, local_test
+def _mechanism_key(atoms: list[Atom], n: int, mechanism: str | None):
+    """What the mechanism changes for this row (mirrors ie.tables.fill.row_options): nothing for a row printed
+    in full, only "drops blanks or not" for run-together digits, the mechanism itself otherwise."""
+    from ie.tables.fill import splittable
 
-    local = [i for i in idents if _local(i) == row]
-    return local_test(local) if local else None
-
-
-def _fits(options: list[Option], row: str, idents: list[Identity]) -> bool:
-    """Does some option satisfy the row's own identities (where the row has any)?"""
-    ok = _row_test(idents, row)
-    return ok is None or any(ok(o.vals) for o in options)
+    if len(atoms) >= n:
+        return None
+    if splittable(atoms):
+        return mechanism in ("dropped", "mixed")
+    return mechanism
 
 
-def _joined_options(r: Reading, row: str, mechanism: str | None, idents: list[Identity]) -> list[Option]:
+def _row(r: Reading, k: str, n: int, mechanism: str | None, local: list[Identity] | None):
+    """The options of one printed row under `mechanism`, whether the row is open (too many fillings to weigh:
+    its cells stay unknown), and whether some option satisfies the row's own identities (where it has any)."""
+    atoms = r.atoms[k]
+    if too_open(atoms, n, mechanism):
+        return None, True, True
+    options = row_options(atoms, n, mechanism, r.want_wan.get(k))
+    if options is None:
+        return None, True, True
+    ok = local_test(local) if local else None
+    return options, False, ok is None or any(ok(o.vals) for o in options)
+
+
+def _joined_options(r: Reading, row: str, mechanism: str | None, local: list[Identity] | None) -> list[Option]:
     """A row its printed atoms cannot fill: read neighbouring lone-line numbers as one split over lines, and keep
     the fillings that satisfy the row's identities (none where the row has no identity to confirm them)."""
     from ie.tables.fill import joined_variants
 
-    ok = _row_test(idents, row)
-    if ok is None:
+    if not local:
         return []
+    ok = local_test(local)
     out = []
     for seq in joined_variants(r.atoms[row]):
         out += [o for o in row_options(seq, len(r.cols[row]), mechanism, r.want_wan.get(row)) or [] if ok(o.vals)]

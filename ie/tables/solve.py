@@ -96,9 +96,22 @@ def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
 
 def _usable(v: tuple, integer: bool, signed: tuple[bool, ...] | None = None) -> bool:
     """Counts are whole and not negative; only a column that prints a change (本年增/减) may carry a sign."""
-    if any(x is not None and x < 0 and not (signed and signed[j]) for j, x in enumerate(v)):
-        return False
-    return not integer or all(x is None or isinstance(x, int) for x in v)
+    for j, x in enumerate(v):
+        if x is None:
+            continue
+        if (x < 0 and not (signed and signed[j])) or (integer and not isinstance(x, int)):
+            return False
+    return True
+
+
+def local_identities(idents: list[Identity]) -> dict[str, list[Identity]]:
+    """Row → the identities that lie within that row alone."""
+    local: dict[str, list[Identity]] = {}
+    for ident in idents:
+        r = _local(ident)
+        if r is not None:
+            local.setdefault(r, []).append(ident)
+    return local
 
 
 def local_test(idents: list[Identity]):
@@ -118,11 +131,7 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
 
 
 def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
-    local: dict[str, list[Identity]] = {}
-    for ident in p.identities:
-        r = _local(ident)
-        if r is not None:
-            local.setdefault(r, []).append(ident)
+    local = local_identities(p.identities)
     out, unexplained = {}, []
     for r in p.rows:
         opts = p.options.get(r)
@@ -158,7 +167,7 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
     for r, o in opts.items():
         by: dict[tuple, list[int]] = {}
         for idx, (_, v) in enumerate(o):
-            by.setdefault(tuple(_num(x) for x in v), []).append(idx)
+            by.setdefault(tuple([0 if x is None else x for x in v]), []).append(idx)
         groups[r] = [(ids, vec) for vec, ids in by.items()]
     fixed = {r: g[0] for r, g in groups.items() if len(g) == 1}
     free = sorted((r for r, g in groups.items() if len(g) > 1), key=lambda r: len(groups[r]))
