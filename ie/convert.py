@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ie.labels import LABELS
+from ie.labels import LABELS, ROLE_FROM_NAME
 from ie.models import Entity
 
 TEXT_FROM_NAME = "label"   # <Labels name="label" toName="text">
@@ -227,7 +227,11 @@ def task_offsets_to_python(task: dict) -> dict:
 # --- predictions as spans; windows back to documents ------------------------------------------------------
 
 def result_spans(text: str, result: list[dict], source: str = "rule") -> list[Entity]:
-    """Spans of a prediction's or annotation's `result` (Python offsets), sorted; checks value.text."""
+    """Spans of a prediction's or annotation's `result` (Python offsets), sorted; checks value.text.
+
+    A per-region `choices` result (from_name "role", the same region id as its span) gives the span its role."""
+    roles = {r.get("id"): r["value"]["choices"][0] for r in result
+             if r.get("type") == "choices" and r.get("from_name") == ROLE_FROM_NAME and r["value"].get("choices")}
     spans = []
     for region in result:
         if region.get("type", "labels") != "labels":
@@ -237,7 +241,8 @@ def result_spans(text: str, result: list[dict], source: str = "rule") -> list[En
         quoted = v.get("text")
         if quoted is not None and quoted != text[start:end]:
             raise ValueError(f"span {start}-{end} says {quoted!r}, text has {text[start:end]!r}")
-        spans.append(Entity(v["labels"][0], start, end, text[start:end], region.get("score"), source))
+        spans.append(Entity(v["labels"][0], start, end, text[start:end], region.get("score"), source,
+                            roles.get(region.get("id"))))
     return sorted(spans, key=lambda e: (e.start, e.end))
 
 

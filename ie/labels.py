@@ -18,6 +18,23 @@ LABEL_DESCRIPTIONS = {
 }
 
 
+# Field roles: what a span states, where it states one of the schema's prose fields (schema/fields.tsv,
+# `prose.*`). A span of any other meaning keeps no role. A role rides on a span as a second, per-region layer
+# (Label Studio: <Choices name="role" perRegion="true">), so the span labels above stay generic.
+ROLES: tuple[str, ...] = ("proactive_total", "applications_received", "reviews", "lawsuits", "complaints",
+                          "fees_yuan")
+ROLE_FROM_NAME = "role"    # the per-region <Choices> of the labeling config
+
+ROLE_DESCRIPTIONS = {
+    "proactive_total": "the year's total of proactively disclosed items (not a channel, part or cumulative count)",
+    "applications_received": "the year's total of disclosure applications received",
+    "reviews": "administrative reviews (行政复议) over disclosure",
+    "lawsuits": "administrative lawsuits (行政诉讼) over disclosure",
+    "complaints": "complaints / reports / appeals (举报、投诉、申诉) over disclosure",
+    "fees_yuan": "fees charged for disclosure on application, in yuan",
+}
+
+
 def bio_labels(labels: tuple[str, ...] = LABELS) -> list[str]:
     """IOB2 tag list, O first: ["O", "B-COUNT", "I-COUNT", ...]."""
     tags = ["O"]

@@ -68,6 +68,7 @@ class Entity:
     text: str
     score: float | None = None
     source: Literal["model", "rule"] = "rule"
+    role: str | None = None     # the prose field the span states (ie.labels.ROLES), None for any other span
 
     def to_json(self) -> dict:
         return asdict(self)
