@@ -21,7 +21,11 @@ COMMANDS = {
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    from ie import SCHEMA_VERSION, __version__
+
     parser = argparse.ArgumentParser(prog="ie", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version",
+                        version=f"ie {__version__} (report schema {SCHEMA_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module in COMMANDS.items():
         if only is not None and name != only:
@@ -35,6 +39,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     only = argv[0] if argv and argv[0] in COMMANDS else None
+    if argv[:1] == ["--version"]:
+        only = ""               # no subcommand module needs importing to print the version
     args = build_parser(only).parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -1,4 +1,4 @@
-"""The output contract: loading ../shared/schema and checking a report against it."""
+"""The output contract: the report schema shipped in the package (a copy of ../shared/schema) and checking a report against it."""
 from __future__ import annotations
 
 import csv
@@ -15,7 +15,8 @@ def report_schema() -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise FileNotFoundError(
-            f"{path}: report schema not found; set IE_SHARED_DIR to the folder holding schema/"
+            f"{path}: report schema not found (IE_SCHEMA_DIR names a folder without report.schema.json, or the "
+            "package was installed without its data files)"
         ) from exc
 
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs anywhere: build the wheel, install it into a fresh venv in a temporary folder outside the checkout
+# (no ../shared beside it, no IE_* variables), and extract a corpus report there with the default model.
+# Used by .ci/run; run it by hand the same way: scripts/check_wheel.sh [REPORT]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPORT="${1:-$ROOT/../shared/corpus/pingtan_2022.txt}"
+PY="${PYTHON:-python3}"
+TMP="$(mktemp -d /tmp/ie-wheel.XXXXXX)"
+trap 'rm -rf "$TMP"' EXIT
+
+"$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$TMP/dist" "$ROOT" 2>/dev/null \
+  || "$PY" -m pip wheel -q --no-deps -w "$TMP/dist" "$ROOT"
+WHEEL="$(ls "$TMP"/dist/ie-*.whl)"
+unzip -l "$WHEEL" | grep -q "ie/data/schema/report.schema.json" || { echo "wheel lacks the schema" >&2; exit 1; }
+unzip -l "$WHEEL" | grep -q "ie/default_model/model.safetensors" || { echo "wheel lacks the default model" >&2; exit 1; }
+
+python3 -m venv "$TMP/venv"
+"$TMP/venv/bin/pip" install -q --upgrade pip
+"$TMP/venv/bin/pip" install -q torch==2.13.0          # the local CPU wheel first (see README)
+"$TMP/venv/bin/pip" install -q "$WHEEL"
+
+mkdir "$TMP/work"
+cp "$REPORT" "$TMP/work/"
+cd "$TMP/work"
+env -u IE_SHARED_DIR -u IE_SCHEMA_DIR -u IE_CORPUS_DIR -u PYTHONPATH "$TMP/venv/bin/ie" --version
+env -u IE_SHARED_DIR -u IE_SCHEMA_DIR -u IE_CORPUS_DIR -u PYTHONPATH \
+  "$TMP/venv/bin/ie" extract "$(basename "$REPORT")" -o out --quiet
+"$TMP/venv/bin/python" - <<'PY'
+import json
+from pathlib import Path
+out = sorted(Path("out").glob("*.json"))
+assert len(out) == 1, out
+r = json.loads(out[0].read_text(encoding="utf-8"))
+assert r["meta"]["template"] in ("prose", "gov2019", "gov2021"), r["meta"]
+print(f"wheel OK: {r['meta'].get('issuer')} {r['meta'].get('year')} {r['meta']['template']}, "
+      f"{len(r.get('entities', []))} entities, {len(r.get('issues', []))} issues")
+PY
