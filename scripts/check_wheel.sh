@@ -18,7 +18,7 @@ unzip -l "$WHEEL" | grep -q "ie/default_model/model.safetensors" || { echo "whee
 python3 -m venv "$TMP/venv"
 "$TMP/venv/bin/pip" install -q --upgrade pip
 "$TMP/venv/bin/pip" install -q torch==2.13.0          # the local CPU wheel first (see README)
-"$TMP/venv/bin/pip" install -q "$WHEEL"
+"$TMP/venv/bin/pip" install -q "$WHEEL" 2> >(grep -v "^WARNING: Location" >&2)
 
 mkdir "$TMP/work"
 cp "$REPORT" "$TMP/work/"
