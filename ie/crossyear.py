@@ -141,9 +141,11 @@ class CrossYearResult:
     pairs: list[tuple[str, str]]
     findings: list[Finding]
 
-    def line(self) -> str:
-        return (f"cross-year: {len(self.series)} issuers with several years, {len(self.pairs)} consecutive pairs, "
+    def summary(self, details: bool = False) -> str:
+        """One line of counts; with `details`, one more line per finding."""
+        line = (f"cross-year: {len(self.series)} issuers with several years, {len(self.pairs)} consecutive pairs, "
                 f"{len(self.findings)} findings")
+        return "\n".join([line] + [f"  {f.severity} {f.code}: {f.message}" for f in self.findings] * details)
 
     def to_json(self) -> dict:
         return {"series": [s.to_json() for s in self.series],

@@ -301,7 +301,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(summary.line(), file=sys.stderr)
     if writer.crossyear is not None and writer.crossyear.series:
-        print(writer.crossyear.line(), file=sys.stderr)
+        # without -o there is no crossyear.json: the findings themselves go to the log
+        print(writer.crossyear.summary(details=args.out is None), file=sys.stderr)
     for path, why in summary.failed:
         print(f"  failed: {why}", file=sys.stderr)
     return 1 if summary.failed else 0

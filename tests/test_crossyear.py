@@ -268,3 +268,12 @@ def test_crossyear_corpus_prior_items_warning(extracted):
     assert ("crossyear_prior_items", "proactive.licensing.prior_items", 0, 3) in found
     assert found <= {("crossyear_prior_items", "proactive.licensing.prior_items", 0, 3),
                      ("crossyear_prior_items", "proactive.penalty.prior_items", 0, 35)}
+
+
+def test_crossyear_summary_lists_findings_only_when_asked():
+    a = report(year=2021, carried_forward={"total": 2})
+    b = report(year=2022, carried_over={"total": 3})
+    result = check_batch(entries(("a", a), ("b", b)))
+    assert result.summary() == "cross-year: 1 issuers with several years, 1 consecutive pairs, 1 findings"
+    lines = result.summary(details=True).splitlines()
+    assert len(lines) == 2 and lines[1].startswith("  error crossyear_carry_over: 表三 「总计」")

@@ -128,3 +128,10 @@ def test_dataset_tables_from_rows():
                       ["meta.year", "prose.fees_yuan", "prose.reviews"])
     assert t.to_pylist() == [{"meta.year": 2020, "prose.fees_yuan": 12.5, "prose.reviews": None},
                              {"meta.year": None, "prose.fees_yuan": 3.0, "prose.reviews": 2}]
+
+
+def test_dataset_without_output_folder_logs_the_findings(batch_dir, capsys):
+    rc = extract(batch_dir / "pingtan_nyn_2022.txt", batch_dir / "pingtan_nyn_2023.txt", "--format", "csv")
+    out, err = capsys.readouterr()
+    assert rc == 0 and out.startswith("source.path,")  # the reports table on standard output, as before
+    assert "crossyear_carry_over: 表三 「总计」: pingtan_nyn_2023.txt (2023) 上年结转 7" in err
