@@ -1,4 +1,6 @@
-"""Writing extraction results: one JSON file per report, JSON Lines, or one CSV row per report."""
+"""Writing extraction results: one JSON file per report, JSON Lines, or one CSV/Parquet row per report.
+
+A batch also gets the issues table (csv, parquet) and its cross-year checks (`ie.dataset`, `ie.crossyear`)."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +15,7 @@ META_COLUMNS = ["meta.template", "meta.title", "meta.issuer", "meta.year", "meta
                 "meta.period_end", "meta.published_on"]
 SOURCE_COLUMNS = ["source.path", "source.format", "source.encoding", "source.sha256"]
 TAIL_COLUMNS = ["documents", "issues.count", "issues.codes"]
+CROSSYEAR_FILE = "crossyear.json"  # the batch's cross-year summary, beside the reports
 
 
 class OverwriteError(OSError):
@@ -24,7 +27,7 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
     stems: dict[str, int] = {}
     for f in inputs:
         stems[f.stem] = stems.get(f.stem, 0) + 1
-    names, used = {}, set()
+    names, used = {}, {CROSSYEAR_FILE}  # a report named crossyear.txt must not take the summary's name
     for f in inputs:
         name = f"{f.stem}.json" if stems[f.stem] == 1 else f"{f.stem}{f.suffix.lower()}.json"
         base, n = name[:-5], 2
@@ -88,10 +91,19 @@ class ReportWriter:
         self._csv = None
         if fmt == "json":
             self._names = output_names(inputs)
+        self._rows: list[dict] = []          # parquet: the reports table, written at the end
+        self._issue_rows: list = []          # csv, parquet: ie.dataset.IssueRow
+        self._entries: list = []             # ie.crossyear.Entry per report
+        self.crossyear = None                # ie.crossyear.CrossYearResult once the batch is closed
 
     def __enter__(self):
+        if self.fmt == "parquet" and self.out_dir is None:
+            raise OSError("--format parquet writes files: give an output folder with -o OUT_DIR")
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
+            for name in self._batch_files():  # refuse before extracting anything, not after
+                refuse_inputs(self.out_dir / name, self.inputs)
+        self._columns = csv_columns() if self.fmt in ("csv", "parquet") else None
         if self.fmt in ("jsonl", "csv"):
             if self.out_dir is None:
                 self._fh = sys.stdout
@@ -100,12 +112,30 @@ class ReportWriter:
                 refuse_inputs(target, self.inputs)
                 self._fh = open(target, "w", encoding="utf-8", newline="")
             if self.fmt == "csv":
-                self._columns = csv_columns()
                 self._csv = csv.DictWriter(self._fh, fieldnames=self._columns)
                 self._csv.writeheader()
         return self
 
+    def _batch_files(self) -> list[str]:
+        """Files written when the batch closes."""
+        names = [CROSSYEAR_FILE]
+        if self.fmt in ("csv", "parquet"):
+            names.append(f"issues.{self.fmt}")
+        if self.fmt == "parquet":
+            names.append("reports.parquet")
+        return names
+
     def write(self, path: Path, report: dict) -> None:
+        from ie.crossyear import Entry
+        from ie.dataset import report_issue_rows
+
+        report_id = report["source"]["path"]
+        self._entries.append(Entry.from_report(report_id, report))
+        if self.fmt in ("csv", "parquet"):
+            self._issue_rows += report_issue_rows(report_id, report)
+        if self.fmt == "parquet":
+            self._rows.append(csv_row(report, self._columns))
+            return
         if self.fmt == "json":
             data = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
             if self.out_dir is None:
@@ -119,7 +149,26 @@ class ReportWriter:
         if self._fh is not None:
             self._fh.flush()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         if self._fh is not None and self._fh is not sys.stdout:
             self._fh.close()
+        if exc_type is None:
+            self._close_batch()
         return False
+
+    def _close_batch(self) -> None:
+        """The batch-level outputs: cross-year checks over every report written, the issues table, Parquet."""
+        from ie import dataset
+        from ie.crossyear import check_batch
+
+        self.crossyear = check_batch(self._entries)
+        if self.out_dir is None:
+            return
+        issue_rows = self._issue_rows + dataset.finding_rows(self.crossyear.findings)
+        if self.fmt == "parquet":
+            dataset.write_parquet(self.out_dir / "reports.parquet", dataset.reports_table(self._rows, self._columns),
+                                  self.inputs)
+            dataset.write_parquet(self.out_dir / "issues.parquet", dataset.issues_table(issue_rows), self.inputs)
+        elif self.fmt == "csv":
+            dataset.write_issues_csv(self.out_dir / "issues.csv", issue_rows, self.inputs)
+        dataset.write_crossyear_json(self.out_dir / CROSSYEAR_FILE, self.crossyear, self.inputs)

@@ -251,8 +251,10 @@ def register(sub) -> None:
                                    "validates against the report schema.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
     p.add_argument("-o", "--out", metavar="OUT_DIR", help="output folder (default: standard output)")
-    p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json",
-                   help="json: OUT_DIR/<stem>.json per input; jsonl: one line per report; csv: one row per report")
+    p.add_argument("--format", choices=("json", "jsonl", "csv", "parquet"), default="json",
+                   help="json: OUT_DIR/<stem>.json per input; jsonl: one line per report; csv, parquet: one row per "
+                        "report plus OUT_DIR/issues.csv|parquet, one row per issue. With -o, OUT_DIR/crossyear.json "
+                        "holds the checks across consecutive years of one issuer")
     p.add_argument("--workers", type=int, default=1, help="processes extracting in parallel (default 1)")
     p.add_argument("--model", default="default",
                    help="tagger: 'default' (shipped model), a save_pretrained folder or a hub name")
@@ -298,6 +300,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary.line(), file=sys.stderr)
+    if writer.crossyear is not None and writer.crossyear.series:
+        # without -o there is no crossyear.json: the findings themselves go to the log
+        print(writer.crossyear.summary(details=args.out is None), file=sys.stderr)
     for path, why in summary.failed:
         print(f"  failed: {why}", file=sys.stderr)
     return 1 if summary.failed else 0
