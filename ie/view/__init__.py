@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Iterator
@@ -150,7 +151,9 @@ def run_many(src: Path, out_dir: Path, use_model: bool) -> int:
 
 
 def _unique(stem: str, used: set[str]) -> str:
-    """`<stem>.html`, or `<stem>-2.html` … when two reports share a stem."""
+    """`<stem>.html` (characters other than letters, digits, `.`, `-` and `_` made `_`), or `<stem>-2.html` …
+    when two reports share a stem."""
+    stem = re.sub(r"[^\w.-]+", "_", stem) or "report"
     name, n = f"{stem}.html", 1
     while name in used or name == "index.html":
         n += 1
