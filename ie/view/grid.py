@@ -6,6 +6,7 @@ row/column labels); Table 2's section and column headers from the schema's field
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ie.tables.table2 import COLUMNS as T2_COLUMNS, ROW_LABELS as T2_ROW_LABELS, SPECS as T2_SPECS
@@ -63,7 +64,13 @@ def field_labels(template: str | None) -> dict[str, str]:
         rows = field_paths()
     except OSError:
         return {}
-    return {path: label for path, templates, label in rows if template in templates or template is None}
+    return {path: _bare(label) for path, templates, label in rows if template in templates or template is None}
+
+
+def _bare(label: str) -> str:
+    """The Chinese label without the schema's English notes: `…·小计 (only where printed)` → `…·小计`."""
+    label = re.sub(r"\s*\([ -~]*\)", "", label)
+    return re.sub(r"; [ -~]*$", "", label)
 
 
 def table2(template: str, labels: dict[str, str]) -> Table:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 import json
 
+from ie.models import PLACED_NOTE
 from ie.view.assets import JS, STATUS_COLORS, css
 from ie.view.grid import Head, Table, field_labels, tables
 from ie.view.status import STATUSES, Value, issues_by_field, value_of
 
 SEVERITIES = ("error", "warning", "info")
+CHIPS = 4            # field links listed under an issue; clicking the issue highlights all it names
 GENERATOR = '<meta name="generator" content="ie view">'   # marks the pages `ie view DIR` must not read back
 
 
@@ -45,8 +47,9 @@ class Page:
         d = {"l": label or self.labels.get(path, path), "v": fmt(v.value) if v.status != "absent" else "—",
              "s": v.status, "i": v.issues}
         if v.evidence:
+            note = "; ".join(x for x in (v.evidence.get("note") or "").split("; ") if not x.startswith(PLACED_NOTE))
             d.update(q=v.evidence.get("quote"), at=[v.evidence.get("start"), v.evidence.get("end")],
-                     n=v.evidence.get("note"), how=v.placed)
+                     n=note or None, how=v.placed)
         self.values[path] = d
         return v
 
@@ -72,8 +75,8 @@ class Page:
         lis = []
         for i, x in enumerate(items):
             fields = x.get("fields") or []
-            chips = "".join(f'<button class="chip" data-p="{esc(f)}">{esc(f)}</button>' for f in fields[:12])
-            more = f" +{len(fields) - 12}" if len(fields) > 12 else ""
+            chips = "".join(f'<button class="chip" data-p="{esc(f)}">{esc(f)}</button>' for f in fields[:CHIPS])
+            more = f" +{len(fields) - CHIPS} (click the issue for all)" if len(fields) > CHIPS else ""
             lis.append(f'<li data-i="{i}" data-fields="{esc(" ".join(fields))}"><span class="sev '
                        f'{esc(x.get("severity"))}">{esc(x.get("severity"))}</span><b>{esc(x.get("code"))}</b>: '
                        f'{esc(x.get("message"))} {chips}{more}</li>')
