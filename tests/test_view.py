@@ -180,7 +180,10 @@ def test_view_page_text_marks_point_at_the_evidence():
 
 
 def test_view_page_escapes_report_strings():
-    page = render(_report())
+    r = _report()
+    r["entities"].append({**r["entities"][0], "label": 'X" onclick="alert(1)'})
+    page = render(r)
+    assert 'onclick="alert' not in page
     assert EVIL not in page
     assert page.count("<script") == 2 and page.count("</script>") == 2       # only the page's own scripts
     assert "&lt;script&gt;" in page and "某县人民政府 &amp; &lt;b&gt;" in page

@@ -213,7 +213,7 @@ def text_html(report: dict) -> str:
         paths = sorted({m[3] for m in active if m[3]})
         tip = "\n".join(dict.fromkeys(m[4] for m in active))
         attr = f' data-p="{esc(" ".join(paths))}"' if paths else ""
-        out.append(f'<span class="m {" ".join(classes)}"{attr} title="{esc(tip)}">{chunk}</span>')
+        out.append(f'<span class="m {esc(" ".join(classes))}"{attr} title="{esc(tip)}">{chunk}</span>')
     return f'<pre id="text">{"".join(out)}</pre>'
 
 
