@@ -231,17 +231,17 @@ def test_view_cli_folder_writes_pages_and_index(tmp_path, small_report, capsys):
     (src / "bad.json").write_text('{"a": 1}', encoding="utf-8")
     (src / "README.md").write_text("# about these reports\n", encoding="utf-8")
     lines = [json.dumps(_report("gov2019")), json.dumps({**_report(), "source": {**_report()["source"], "path": "y.txt"}})]
-    (src / "more.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (src / "more.jsonl").write_text("\n".join(lines + ['{"x": 1}']) + "\n", encoding="utf-8")
     out = src / "pages"                              # inside the input folder: its pages are never read back
     for _ in range(2):
         assert main(["view", str(src), "-o", str(out), "--no-model"]) == 1
         err = capsys.readouterr().err
-        assert "bad.json" in err and "not an `ie extract` output" in err
+        assert "bad.json: not an `ie extract` output" in err and "more.jsonl:3: not an `ie extract` output" in err
         names = sorted(p.name for p in out.iterdir())
         assert names == ["good.html", "hongze_2023.html", "index.html", "report_1_.html", "y.html"]
     index = _doc((out / "index.html").read_text(encoding="utf-8"))
     assert sorted(index.xpath("//table//a/@href")) == ["good.html", "hongze_2023.html", "report_1_.html", "y.html"]
-    assert "bad.json" in index.xpath("//ul")[0].text_content()
+    assert "bad.json" in index.xpath("//ul")[0].text_content() and "more.jsonl:3" in index.xpath("//ul")[0].text_content()
     page = _doc((out / "hongze_2023.html").read_text(encoding="utf-8"))
     assert len(page.xpath('//table[@id="t-review_litigation"]//td[@data-p]')) == 15
 
@@ -252,6 +252,10 @@ def test_view_cli_never_overwrites_an_input(tmp_path, capsys):
     assert main(["view", str(tmp_path), "-o", str(tmp_path), "--no-model"]) == 1
     assert (tmp_path / "r.html").read_text(encoding="utf-8") == "<p>a report someone saved</p>"
     assert "refusing to overwrite" in capsys.readouterr().err
+    (tmp_path / "index.html").write_text("<p>another saved report</p>", encoding="utf-8")
+    assert main(["view", str(tmp_path), "-o", str(tmp_path), "--no-model"]) == 1
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "<p>another saved report</p>"
+    (tmp_path / "index.html").unlink()
     # one file: the page goes where -o says; the JSON input is never the target
     assert main(["view", str(tmp_path / "r.json"), "-o", str(tmp_path / "one.html")]) == 0
     assert (tmp_path / "one.html").read_text(encoding="utf-8").startswith("<!doctype html>")

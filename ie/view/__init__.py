@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ie.view.page import GENERATOR, render
@@ -33,8 +34,11 @@ def register(sub) -> None:
 
 
 def load_json(path: Path) -> dict:
+    return checked(json.loads(path.read_text(encoding="utf-8")))
+
+
+def checked(report) -> dict:
     """An `ie extract` output; a clear error for any other JSON."""
-    report = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(report, dict) or "schema_version" not in report:
         raise ValueError("not an `ie extract` output (no schema_version)")
     return report
@@ -68,7 +72,12 @@ def run(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- several reports
 
-Item = tuple[str, str, Callable[[], dict]]     # (name for messages, page stem, loader)
+@dataclass
+class Item:
+    name: str                       # for messages: the file, or `file:line` in a JSONL
+    stem: str                       # the page's name
+    source: Path                    # the input file (never written over)
+    load: Callable[[], dict]
 
 
 def items(src: Path, use_model: bool) -> Iterator[Item]:
@@ -85,7 +94,7 @@ def items(src: Path, use_model: bool) -> Iterator[Item]:
         if suffix == ".jsonl":
             yield from _jsonl_items(f)
         elif suffix == ".json" or suffix in SUPPORTED_SUFFIXES:
-            yield str(f), f.stem, (lambda f=f: load_report(f, use_model))
+            yield Item(str(f), f.stem, f, lambda f=f: load_report(f, use_model))
 
 
 def generated(path: Path) -> bool:
@@ -103,12 +112,12 @@ def _jsonl_items(path: Path) -> Iterator[Item]:
                 continue
             name = f"{path}:{n}"
             try:
-                report = json.loads(line)
+                report = checked(json.loads(line))
                 stem = Path((report.get("source") or {}).get("path") or f"line{n}").stem
-            except (ValueError, AttributeError) as exc:
-                yield name, f"line{n}", (lambda exc=exc: _raise(ValueError(f"not a JSON report: {exc}")))
+            except ValueError as exc:
+                yield Item(name, f"line{n}", path, lambda exc=exc: _raise(exc))
                 continue
-            yield name, stem, (lambda r=report: r)
+            yield Item(name, stem, path, lambda r=report: r)
 
 
 def _raise(exc: Exception):
@@ -128,22 +137,26 @@ def run_many(src: Path, out_dir: Path, use_model: bool) -> int:
         print(f"error: {out_dir}: {exc}", file=sys.stderr)
         return 1
     todo = list(items(src, use_model))
-    inputs = {Path(name.rsplit(":", 1)[0] if ".jsonl:" in name else name).resolve() for name, _, _ in todo}
+    inputs = {item.source.resolve() for item in todo}
+    index = out_dir / "index.html"
+    if index.resolve() in inputs:
+        print(f"error: {index}: refusing to overwrite an input; choose another -o", file=sys.stderr)
+        return 1
     entries, failed, used = [], [], set()
-    for name, stem, load in todo:
-        page = _unique(stem, used)
+    for item in todo:
+        name = item.name
+        page = _unique(item.stem, used)
         target = out_dir / page
         try:
             if target.resolve() in inputs:
                 raise OSError(f"{target}: refusing to overwrite an input")
-            report = load()
+            report = item.load()
             target.write_text(render(report), encoding="utf-8")
             entries.append(Entry.of(page, report))
         except Exception as exc:  # noqa: BLE001 - a bad report must not stop the others
             msg = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
             failed.append((name, msg))
             print(f"error: {msg}", file=sys.stderr)
-    index = out_dir / "index.html"
     index.write_text(render_index(entries, failed, f"ie view: {src}"), encoding="utf-8")
     print(f"{len(entries)} pages, failed {len(failed)}: {index}", file=sys.stderr)
     print(index)
