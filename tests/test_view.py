@@ -261,3 +261,12 @@ def test_view_cli_never_overwrites_an_input(tmp_path, capsys):
     assert (tmp_path / "one.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert main(["view", str(tmp_path / "r.json"), "-o", str(tmp_path / "r.json")]) == 1
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema_version"] == "1"
+
+
+def test_view_cli_page_names_are_unique_and_safe():
+    from ie.view import _unique
+
+    used: set[str] = set()
+    names = [_unique(s, used) for s in (["a", "a.txt"], ["a", "a.pdf"], ["a", "a.pdf"], ["index", "index.txt"],
+                                        ["r<1>", "r<1>.json"])]
+    assert names == ["a.html", "a.pdf.html", "a-2.html", "index.txt.html", "r_1_.html"]

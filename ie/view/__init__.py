@@ -145,7 +145,7 @@ def run_many(src: Path, out_dir: Path, use_model: bool) -> int:
     entries, failed, used = [], [], set()
     for item in todo:
         name = item.name
-        page = _unique(item.stem, used)
+        page = _unique([item.stem, item.source.name], used)
         target = out_dir / page
         try:
             if target.resolve() in inputs:
@@ -163,13 +163,17 @@ def run_many(src: Path, out_dir: Path, use_model: bool) -> int:
     return 1 if failed else 0
 
 
-def _unique(stem: str, used: set[str]) -> str:
-    """`<stem>.html` (characters other than letters, digits, `.`, `-` and `_` made `_`), or `<stem>-2.html` …
-    when two reports share a stem."""
-    stem = re.sub(r"[^\w.-]+", "_", stem) or "report"
-    name, n = f"{stem}.html", 1
-    while name in used or name == "index.html":
+_SAFE = re.compile(r"[^\w.-]+")
+
+
+def _unique(stems: list[str], used: set[str]) -> str:
+    """`<stem>.html`; where two reports share a stem, `<file name>.html` (hongze_2023.pdf.html), then `-2`, `-3` …
+    (characters other than letters, digits, `.`, `-` and `_` become `_`)."""
+    names = [(_SAFE.sub("_", s) or "report") + ".html" for s in stems]
+    name = next((x for x in names if x not in used and x != "index.html"), None)
+    n = 1
+    while name is None or name in used:
         n += 1
-        name = f"{stem}-{n}.html"
+        name = f"{names[0].removesuffix('.html')}-{n}.html"
     used.add(name)
     return name
