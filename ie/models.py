@@ -83,9 +83,25 @@ class Evidence:
     confidence: float | None = None
     approximate: bool | None = None
     note: str | None = None
+    # A table cell the solver placed (its row was not read one printed number per column): how, e.g. "digits
+    # cut". The schema allows no extra key in evidence, so it travels in `note` (see placed_by).
+    placed: str | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        d = {k: v for k, v in asdict(self).items() if v is not None and k != "placed"}
+        if self.placed:
+            d["note"] = "; ".join(filter(None, [self.note, f"{PLACED_NOTE}: {self.placed}"]))
+        return d
+
+
+PLACED_NOTE = "placed by the solver"
+
+
+def placed_by(evidence: dict) -> str | None:
+    """How the solver placed a cell, from an output's evidence entry (None: read as printed, or not a cell)."""
+    note = evidence.get("note") or ""
+    i = note.find(PLACED_NOTE + ": ")
+    return note[i + len(PLACED_NOTE) + 2:].split(";")[0] if i >= 0 else None
 
 
 @dataclass

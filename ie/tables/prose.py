@@ -80,7 +80,8 @@ def settle(opts: dict[str, list[tuple]], cols: dict[str, list[str]], sol: Soluti
                 where = "; ".join(f"«{s.quote}» ({s.start}–{s.end})" for s in used)
                 evidence[f"{section}.{row}.{cols[row][j]}"] = Evidence(
                     cell.start, cell.end, text[cell.start:cell.end], "table", 0.9,
-                    note=f"digits run together; the cutting is settled by the prose: {where}")
+                    note=f"digits run together; the cutting is settled by the prose: {where}",
+                    placed="digits run together, cut by a prose statement")
         rest = [j for j in undecided if j not in fixed]
         if rest:
             sol.undecided[row] = rest

@@ -145,6 +145,7 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                 issues.append(Issue("table_row_missing", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 not found", fields))
             continue
+        how = placements(r.atoms.get(k, []), sol.cells[k])
         for j, c in enumerate(cols):
             cell: Cell | None = sol.cells[k][j]
             if j in sol.undecided.get(k, []):
@@ -158,7 +159,7 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                 _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
                 evidence[f"{r.section}.{k}.{c}"] = Evidence(
                     cell.start, cell.end, text[cell.start:cell.end], "table",
-                    round(r.confidence.get(k, 1.0) * base, 3), note=note)
+                    round(r.confidence.get(k, 1.0) * base, 3), note=note, placed=how[j])
     if r.joined_cells:
         issues.append(Issue("table_number_joined", "info",
                             f"{r.table}: numbers printed over two lines read as one (Word-HTML splits), where the "
@@ -176,6 +177,34 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                             + (f" (lost cells read as: {mechanism})" if mechanism else "") + "; cells they disagree on left empty",
                             fields))
     return values, evidence, issues
+
+
+def placements(atoms: list[Atom], cells: list[Cell | None]) -> list[str | None]:
+    """How the solver placed each cell of a row: None where the row prints one whole number per column and the
+    cell is the number printed in its place (read), else what the solver decided (ie.models.Evidence.placed)."""
+    spans = [(a.start, a.end) for a in atoms]
+    straight = len(atoms) == len(cells) and all(c is None or (c.start, c.end) == sp for c, sp in zip(cells, spans))
+    shared: dict[tuple[int, int], int] = {}
+    for c in cells:
+        if c is not None:
+            shared[(c.start, c.end)] = shared.get((c.start, c.end), 0) + 1
+    out: list[str | None] = []
+    for c in cells:
+        if c is None:
+            out.append(None)
+        elif c.ocr:
+            out.append("letters read as digits")
+        elif c.joined:
+            out.append("a number printed over two lines")
+        elif straight:
+            out.append(None)
+        elif (c.start, c.end) not in spans:
+            out.append("digits run together, cut")
+        elif shared[(c.start, c.end)] > 1:
+            out.append("one printed number fills a run of equal cells")
+        else:
+            out.append("column chosen: the row prints fewer numbers than columns")
+    return out
 
 
 def confirm_ocr(r: Reading, values: dict, evidence: dict[str, Evidence]) -> list[Issue]:

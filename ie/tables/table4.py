@@ -97,7 +97,8 @@ def _cropped(text: str, row: Row, header: str, why: str | None):
         values.setdefault(b, {})[c] = v
         if cell.end > cell.start:
             evidence[f"review_litigation.{b}.{c}"] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table",
-                                                             0.6, note=note)
+                                                             0.6, note=note,
+                                                             placed="a cropped table, by its column words")
     issue = Issue("table_partial", "info",
                   f"表四: only {n} of 15 cells printed (a cropped table); placed as "
                   f"{slots[0][0]}.{slots[0][1]} … {slots[-1][0]}.{slots[-1][1]} by the column words"
