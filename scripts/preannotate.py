@@ -122,7 +122,8 @@ def task_json(task_id: int, stem: str, text: str, spans: list[Entity], reviewed_
         })
         if s.role:
             role = role_result(f"{stem}-{i}", s)
-            result.append({**{k: v for k, v in role.items() if k != "value"}, "origin": "manual", "value": role["value"]})
+            value = role.pop("value")
+            result.append({**role, "origin": "manual", "value": value})     # key order as the span regions
     return [{
         "id": task_id,
         "data": {"text": text, "doc_id": stem, "source": f"{stem}.txt"},
