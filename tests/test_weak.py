@@ -162,3 +162,44 @@ def test_weak_labels_file_is_a_label_studio_task_with_role_choices():
     assert ("21件", "applications_received") in got and ("19件", None) in got
     assert task["data"]["doc_id"] == "some_report" and task["data"]["roles_from_tables"] == ["applications_received"]
     assert task["data"]["weak"][0]["table"] == "Table 3 本年新收 总计"
+
+
+# --- the committed pool files -----------------------------------------------------------------------
+
+def _weak_files():
+    from ie.paths import ANNOTATIONS_DIR
+
+    return sorted((ANNOTATIONS_DIR / "weak").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", _weak_files(), ids=lambda p: p.stem)
+def test_weak_pool_file_is_what_the_labeller_gives_today(path):
+    """Roles sit on spans, match the provenance, and equal a fresh run on the stored text (rerun
+    scripts/weak_labels.py after changing ie.weak or ie.rules)."""
+    from ie.convert import check_roles, load_tasks, task_spans
+
+    [task] = load_tasks(path)
+    check_roles(task["annotations"][0]["result"])
+    text = task["data"]["text"]
+    stored = [(s.start, s.end, s.role) for s in task_spans(task) if s.role]
+    assert stored == [(w["start"], w["end"], w["role"]) for w in task["data"]["weak"]]
+    fresh = [(w.span.start, w.span.end, w.span.role) for w in weak_labels(text, task["data"]["template"])]
+    assert stored == fresh, f"{path.stem}: stale weak labels; run scripts/weak_labels.py"
+
+
+def test_weak_review_verdicts_name_labels_that_exist():
+    import yaml
+
+    from ie.convert import load_tasks, task_spans
+    from ie.paths import ANNOTATIONS_DIR
+
+    review = ANNOTATIONS_DIR / "weak_review.yaml"
+    if not review.exists() or not _weak_files():
+        pytest.skip("no weak labels or no review yet")
+    given = {(t["data"]["doc_id"], s.start, s.end, s.role, s.text)
+             for t in load_tasks(ANNOTATIONS_DIR / "weak") for s in task_spans(t) if s.role}
+    items = yaml.safe_load(review.read_text(encoding="utf-8"))["labels"]
+    assert all(i["verdict"] in ("ok", "wrong") for i in items)
+    assert all(i.get("reason") for i in items if i["verdict"] == "wrong")
+    named = {(i["doc"], i["start"], i["end"], i["role"], i["text"]) for i in items}
+    assert named <= given, f"verdicts on labels no longer given: {sorted(named - given)[:3]}"
