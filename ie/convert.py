@@ -175,9 +175,12 @@ def check_labels(spans: list[Entity], labels: tuple[str, ...] = LABELS) -> None:
             raise ValueError(f"unknown label {s.label!r} at {s.start}-{s.end}")
 
 
+ROLE_LABELS = ("COUNT", "MONEY")    # a prose field is a count or an amount: only these spans carry a role
+
+
 def check_roles(result: list[dict], roles: tuple[str, ...] = ROLES) -> None:
-    """Each role choice names a known role and belongs to a span region (same id): else it would be dropped."""
-    spans = {r.get("id") for r in result if r.get("type", "labels") == "labels"}
+    """Each role choice names a known role and belongs to a COUNT/MONEY span region (same id)."""
+    spans = {r.get("id"): r for r in result if r.get("type", "labels") == "labels"}
     for r in result:
         if r.get("type") != "choices" or r.get("from_name") != ROLE_FROM_NAME:
             continue
@@ -185,6 +188,9 @@ def check_roles(result: list[dict], roles: tuple[str, ...] = ROLES) -> None:
         where = f"role region {r.get('id')!r} at {v.get('start')}-{v.get('end')}"
         if r.get("id") not in spans:
             raise ValueError(f"{where} belongs to no span region")
+        label = (spans[r["id"]].get("value", {}).get("labels") or [None])[0]
+        if label not in ROLE_LABELS:
+            raise ValueError(f"{where} is on a {label} span; roles go on {'/'.join(ROLE_LABELS)} spans")
         if len(v.get("choices") or []) != 1 or v["choices"][0] not in roles:
             raise ValueError(f"{where}: role {v.get('choices')} is not one of {', '.join(roles)}")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME, role_result, spans_to_prediction
+from ie.convert import ROLE_LABELS, TEXT_FROM_NAME, TEXT_TO_NAME, role_result, spans_to_prediction
 from ie.labels import LABELS, ROLES
 from ie.models import Entity
 from ie.normalize import normalize
@@ -83,9 +83,6 @@ def apply_review(stem: str, text: str, rule_spans: list[Entity], review: dict) -
             raise ValueError(f"{stem}: overlapping spans {a.label} {a.start}-{a.end} {a.text!r} and "
                              f"{b.label} {b.start}-{b.end} {b.text!r}")
     return out
-
-
-ROLE_LABELS = ("COUNT", "MONEY")   # a prose field is a count or an amount
 
 
 def apply_roles(stem: str, text: str, spans: list[Entity], review: dict) -> list[Entity]:

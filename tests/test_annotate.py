@@ -265,3 +265,15 @@ def test_annotate_pull_keeps_roles_and_refuses_an_unknown_one(reports, tmp_path)
     api.annotate(1, result, "2026-11-21T03:00:00Z")
     res = sync.pull(api, 1, tmp_path / "bad", progress=False)
     assert len(res.invalid) == 1 and "applications" in res.invalid[0] and not (tmp_path / "bad").exists()
+
+
+
+def test_annotate_check_roles_refuses_a_role_off_a_count_span():
+    from ie.convert import check_roles
+
+    date = {"id": "r0", "type": "labels", "value": {"start": 0, "end": 5, "labels": ["DATE"]}}
+    role = {"id": "r0", "type": "choices", "from_name": ROLE_FROM_NAME, "value": {"choices": ["reviews"]}}
+    with pytest.raises(ValueError, match="DATE span"):
+        check_roles([date, role])
+    with pytest.raises(ValueError, match="no span region"):
+        check_roles([dict(role, id="r9")])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME
+from ie.convert import ROLE_LABELS, TEXT_FROM_NAME, TEXT_TO_NAME
 from ie.labels import LABEL_DESCRIPTIONS, LABELS, ROLE_DESCRIPTIONS, ROLE_FROM_NAME, ROLES
 
 # distinct, readable behind black text
@@ -42,7 +42,7 @@ def role_choices(roles: tuple[str, ...] = ROLES) -> list[str]:
     shown only while such a region is selected; no choice means the span states no prose field."""
     lines = [f"  <Choices name={quoteattr(ROLE_FROM_NAME)} toName={quoteattr(TEXT_TO_NAME)} perRegion=\"true\" "
              'choice="single" showInline="true" visibleWhen="region-selected" '
-             f'whenTagName={quoteattr(TEXT_FROM_NAME)} whenLabelValue="COUNT,MONEY">']
+             f'whenTagName={quoteattr(TEXT_FROM_NAME)} whenLabelValue={quoteattr(",".join(ROLE_LABELS))}>']
     for role in roles:
         hint = f" hint={quoteattr(ROLE_DESCRIPTIONS[role])}" if role in ROLE_DESCRIPTIONS else ""
         lines.append(f"    <Choice value={quoteattr(role)}{hint}/>")
