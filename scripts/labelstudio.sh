@@ -9,6 +9,7 @@
 # The first `start` of a data dir creates the admin user $LS_USERNAME / $LS_PASSWORD and the API token
 # $LABEL_STUDIO_API_KEY (legacy token auth enabled, so `ie annotate` can use it). Export the same
 # LABEL_STUDIO_API_KEY and LABEL_STUDIO_URL=http://127.0.0.1:$LS_PORT for `ie annotate`.
+# ML_BLOCK_LOCAL_IP=false (unless set otherwise) lets it connect to `ie annotate serve` on this machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +40,7 @@ case "$cmd" in
     LABEL_STUDIO_USER_TOKEN="$LABEL_STUDIO_API_KEY" \
     LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true \
     LATEST_VERSION_CHECK=false \
+    ML_BLOCK_LOCAL_IP="${ML_BLOCK_LOCAL_IP:-false}" \
       nohup "$VENV/bin/label-studio" start --no-browser --internal-host 127.0.0.1 --port "$PORT" \
       >"$LOG" 2>&1 &
     echo $! >"$PIDFILE"
