@@ -90,7 +90,8 @@ def servers(tmp_path_factory):
     ls_env = dict(os.environ, LABEL_STUDIO_BASE_DATA_DIR=str(data), LABEL_STUDIO_USERNAME="admin@example.com",
                   LABEL_STUDIO_PASSWORD="integration-pass-123", LABEL_STUDIO_USER_TOKEN=TOKEN,
                   LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true", LATEST_VERSION_CHECK="false",
-                  ML_BLOCK_LOCAL_IP="false")     # the backend is on loopback, which Label Studio blocks by default
+                  # the backend is on loopback, which Label Studio refuses by default (as scripts/labelstudio.sh)
+                  ML_BLOCK_LOCAL_IP="false", SSRF_PROTECTION_ENABLED="false")
     ml_env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_DIR), os.environ.get("PYTHONPATH", "")]),
                   LABEL_STUDIO_URL=ls_url, LABEL_STUDIO_API_KEY=TOKEN)
     ls_log, ml_log = work / "label-studio.log", work / "backend.log"

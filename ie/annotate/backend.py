@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -185,9 +186,13 @@ class Backend:
             raise HttpError(400, "`tasks` must be a non-empty list of tasks ({\"id\", \"data\": {...}})")
         target = _target(payload.get("label_config"))
         texts = [_task_text(t, target, n) for n, t in enumerate(tasks)]
+        t0 = time.perf_counter()
         with self._predict_lock:           # one at a time: the model already uses every core
             source = self.source
             results = [predict_text(text, source, target) for text in texts]
+        logger.info("predicted %d task(s) (ids %s), %d spans, with %s in %.2f s", len(tasks),
+                    ",".join(str(t.get("id")) for t in tasks[:10]) + ("…" if len(tasks) > 10 else ""),
+                    sum(len(r["result"]) for r in results), source.version, time.perf_counter() - t0)
         return {"results": results, "model_version": source.version}
 
     def versions(self, _payload=None) -> dict:
