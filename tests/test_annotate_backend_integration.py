@@ -163,6 +163,8 @@ def test_annotate_backend_predicts_into_label_studio_and_trains_from_its_webhook
     assert version == source.version
     status, hooks = _call(f"{ls}/api/webhooks?project={pid}")
     assert f"{ml}/webhook" in [h["url"] for h in hooks]
+    status, versions = _call(f"{ls}/api/ml/{listed[0]['id']}/versions")       # the model's version list
+    assert (status, versions["versions"]) == (200, [version])
 
     # import as the browser's upload does; then open one task, retrieve predictions for the other
     status, imported = _call(f"{ls}/api/projects/{pid}/import?return_task_ids=true", "POST",
@@ -190,6 +192,12 @@ def test_annotate_backend_predicts_into_label_studio_and_trains_from_its_webhook
     status, preds = _call(f"{ls}/api/predictions?task={ids['plain']}")
     [pred] = preds
     _check_prediction(pred, TEXTS["plain"], expected["plain"], version)
+
+    # Settings -> Model -> the model's menu -> Test prediction: one random task through /predict
+    status, tested = _call(f"{ls}/api/ml/{listed[0]['id']}/predict/test?random=true", "POST", {})
+    assert status == 200 and tested["status"] == 200, tested
+    [result] = tested["response"]
+    assert result["result"] == expected[tested["task"]["data"]["doc_id"]]["result"]
 
     # annotate, then "Start Training": the webhook pulls the annotation and trains into a new folder
     ann = prediction_offsets_to_js(spans_to_prediction(source.find(TEXTS["ext_b"]), "human"), TEXTS["ext_b"])
