@@ -40,7 +40,7 @@ def serve():
 
     def start(backend: Backend, **kw) -> str:
         server = make_server(backend, "127.0.0.1", 0, **kw)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
