@@ -9,6 +9,8 @@
 # The first `start` of a data dir creates the admin user $LS_USERNAME / $LS_PASSWORD and the API token
 # $LABEL_STUDIO_API_KEY (legacy token auth enabled, so `ie annotate` can use it). Export the same
 # LABEL_STUDIO_API_KEY and LABEL_STUDIO_URL=http://127.0.0.1:$LS_PORT for `ie annotate`.
+# ML_BLOCK_LOCAL_IP=false and SSRF_PROTECTION_ENABLED=false (unless set otherwise) let it connect to, and send
+# webhooks to, `ie annotate serve` on this machine (it listens on 127.0.0.1 only, so only local users reach it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +41,8 @@ case "$cmd" in
     LABEL_STUDIO_USER_TOKEN="$LABEL_STUDIO_API_KEY" \
     LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true \
     LATEST_VERSION_CHECK=false \
+    ML_BLOCK_LOCAL_IP="${ML_BLOCK_LOCAL_IP:-false}" \
+    SSRF_PROTECTION_ENABLED="${SSRF_PROTECTION_ENABLED:-false}" \
       nohup "$VENV/bin/label-studio" start --no-browser --internal-host 127.0.0.1 --port "$PORT" \
       >"$LOG" 2>&1 &
     echo $! >"$PIDFILE"
@@ -64,5 +68,5 @@ case "$cmd" in
     if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then echo "up on port $PORT"; else echo "down"; exit 1; fi
     ;;
   *)
-    sed -n '2,12p' "$0"; exit 2 ;;
+    sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -1,4 +1,4 @@
-"""`ie annotate setup|push|pull|status`: the annotation loop with a Label Studio server.
+"""`ie annotate setup|push|pull|status|serve`: the annotation loop with a Label Studio server.
 
 The server comes from LABEL_STUDIO_URL, the token from LABEL_STUDIO_API_KEY (never printed).
 """
@@ -13,7 +13,7 @@ DEFAULT_OUT = ANNOTATIONS_DIR / "corpus"
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("annotate", help="annotation loop with Label Studio (setup, push, pull, status)",
+    p = subparsers.add_parser("annotate", help="annotation loop with Label Studio (setup, push, pull, status, serve)",
                               description=__doc__)
     sub = p.add_subparsers(dest="annotate_command", required=True, metavar="ACTION")
 
@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     s = sub.add_parser("status", help="tasks annotated and the share of pre-annotated spans accepted unchanged")
     s.add_argument("--project", required=True, help="project title")
     s.set_defaults(func=run_status)
+
+    from ie.annotate import backend       # `ie annotate serve` (the ML backend) lives there
+    backend.register(sub)
 
 
 def _api():
