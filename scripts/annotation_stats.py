@@ -5,6 +5,7 @@
 The second table counts COUNT/MONEY spans whose left context (the 16 characters before, same sentence) holds a
 prose field's cue words: that is how many training examples a field-specific class (APPLICATIONS, REVIEWS, …)
 would have. It decides between generic labels + a mapping step and field-specific labels (GUIDELINES.md).
+The third table counts the hand-made field roles (GUIDELINES.md, Field roles) per role.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 from collections import Counter
 
 from ie.convert import load_tasks, task_spans
-from ie.labels import LABELS
+from ie.labels import LABELS, ROLES
 from ie.paths import ANNOTATIONS_DIR
 
 # Cue words per prose field of the schema (prose.*); the nearest cue to the left wins.
@@ -43,10 +44,15 @@ def main(path: str = str(ANNOTATIONS_DIR / "corpus")) -> int:
     per_label: Counter = Counter()
     per_field: Counter = Counter()
     docs_per_field: dict[str, set] = {f: set() for f in FIELD_CUES}
+    per_role: Counter = Counter()
+    docs_per_role: dict[str, set] = {r: set() for r in ROLES}
     for t in tasks:
         text = t["data"]["text"]
         for s in task_spans(t):
             per_label[s.label] += 1
+            if s.role:
+                per_role[s.role] += 1
+                docs_per_role[s.role].add(t["data"].get("doc_id"))
             if s.label in ("COUNT", "MONEY"):
                 f = field_of(text, s.start)
                 if f:
@@ -60,6 +66,10 @@ def main(path: str = str(ANNOTATIONS_DIR / "corpus")) -> int:
     print("\n| prose field (cue-word context) | COUNT/MONEY spans | reports |\n|---|---|---|")
     for f in FIELD_CUES:
         print(f"| {f} | {per_field[f]} | {len(docs_per_field[f])} |")
+    print("\n| field role (hand-made) | spans | reports |\n|---|---|---|")
+    for r in ROLES:
+        print(f"| {r} | {per_role[r]} | {len(docs_per_role[r])} |")
+    print(f"| total | {sum(per_role.values())} | {len(set().union(*docs_per_role.values()))} |")
     return 0
 
 

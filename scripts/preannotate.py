@@ -8,6 +8,8 @@
 A review file holds what the reader changed, each entry with a reason:
     remove: [{start, end, text, label, reason}]   a rule span that is wrong
     add:    [{start, end, text, label, reason}]   a span the rules missed (or the corrected form of a removed one)
+    roles:  [{start, end, text, role, reason}]    the prose field a COUNT/MONEY span states (GUIDELINES.md, Roles);
+                                                  it must sit on a span of the result with the same offsets and text
 Offsets are into the normalized text whose sha256 the review file records; the build refuses a review made on
 another text (run scripts/realign_annotations.py after a normalizer change).
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME, spans_to_prediction
-from ie.labels import LABELS
+from ie.labels import LABELS, ROLE_FROM_NAME, ROLES
 from ie.models import Entity
 from ie.normalize import normalize
 from ie.paths import ANNOTATIONS_DIR, corpus_dir
@@ -83,15 +85,49 @@ def apply_review(stem: str, text: str, rule_spans: list[Entity], review: dict) -
     return out
 
 
+ROLE_LABELS = ("COUNT", "MONEY")   # a prose field is a count or an amount
+
+
+def apply_roles(stem: str, text: str, spans: list[Entity], review: dict) -> list[Entity]:
+    """The spans with the review's roles set; a role must name a known field and sit on a COUNT/MONEY span."""
+    by_offsets = {(s.start, s.end): s for s in spans}
+    seen: set[tuple[int, int]] = set()
+    for item in review.get("roles") or []:
+        s, e, role = int(item["start"]), int(item["end"]), item["role"]
+        where = f"{stem}: role {role!r} at {s}-{e} {item.get('text')!r}"
+        if text[s:e] != item.get("text"):
+            raise ValueError(f"{where}: the text has {text[s:e]!r}")
+        if role not in ROLES:
+            raise ValueError(f"{where}: unknown role (known: {', '.join(ROLES)})")
+        span = by_offsets.get((s, e))
+        if span is None or span.label not in ROLE_LABELS:
+            raise ValueError(f"{where}: no {'/'.join(ROLE_LABELS)} span with these offsets")
+        if (s, e) in seen:
+            raise ValueError(f"{where}: the span already has a role")
+        seen.add((s, e))
+        span.role = role
+    return spans
+
+
+def role_region(region_id: str, s: Entity) -> dict:
+    """Label Studio's per-region choice: same id as the span's labels region, so the role rides on it."""
+    return {"id": region_id, "from_name": ROLE_FROM_NAME, "to_name": TEXT_TO_NAME, "type": "choices",
+            "origin": "manual", "value": {"start": s.start, "end": s.end, "text": s.text, "choices": [s.role]}}
+
+
 def task_json(task_id: int, stem: str, text: str, spans: list[Entity], reviewed_at: str) -> list[dict]:
-    result = [{
-        "id": f"{stem}-{i}",
-        "from_name": TEXT_FROM_NAME,
-        "to_name": TEXT_TO_NAME,
-        "type": "labels",
-        "origin": "manual",
-        "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
-    } for i, s in enumerate(spans)]
+    result = []
+    for i, s in enumerate(spans):
+        result.append({
+            "id": f"{stem}-{i}",
+            "from_name": TEXT_FROM_NAME,
+            "to_name": TEXT_TO_NAME,
+            "type": "labels",
+            "origin": "manual",
+            "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
+        })
+        if s.role:
+            result.append(role_region(f"{stem}-{i}", s))
     return [{
         "id": task_id,
         "data": {"text": text, "doc_id": stem, "source": f"{stem}.txt"},
@@ -115,7 +151,7 @@ def build(stem: str, task_id: int) -> Path | None:
     if review is None:
         print(f"{stem}: no review file yet, skipped (gold needs a reader's check)", file=sys.stderr)
         return None
-    spans = apply_review(stem, text, find_entities(text), review)
+    spans = apply_roles(stem, text, apply_review(stem, text, find_entities(text), review), review)
     reviewed_at = str(review.get("reviewed_at") or datetime.now(timezone.utc).isoformat(timespec="seconds"))
     GOLD_SPANS_DIR.mkdir(parents=True, exist_ok=True)
     out = GOLD_SPANS_DIR / f"{stem}.json"
@@ -125,16 +161,16 @@ def build(stem: str, task_id: int) -> Path | None:
 
 
 def show(stem: str, with_review: bool = True) -> str:
-    """The normalized text with [LABEL:span@start] inline, for reading a report against its spans."""
+    """The normalized text with [LABEL:span@start] (=role where it has one) inline, for reading."""
     text = normalized_text(corpus_dir() / f"{stem}.txt")
     spans = find_entities(text)
     review = load_review(stem) if with_review else None
     if review and review.get("text_sha256") == sha(text):
-        spans = apply_review(stem, text, spans, review)
+        spans = apply_roles(stem, text, apply_review(stem, text, spans, review), review)
     parts, pos = [], 0
     for s in spans:
         parts.append(text[pos:s.start])
-        parts.append(f"[{s.label}:{s.text}@{s.start}]")
+        parts.append(f"[{s.label}:{s.text}@{s.start}{'=' + s.role if s.role else ''}]")
         pos = s.end
     parts.append(text[pos:])
     return "".join(parts)

@@ -3,9 +3,9 @@
     python scripts/realign_annotations.py [STEM ...]     # then: python scripts/preannotate.py
 
 For each annotations/corpus/<stem>.json whose data.text differs from today's normalization: old→new offsets
-come from difflib.SequenceMatcher; every review entry (annotations/review/<stem>.yaml) is moved; an entry whose
-characters changed (or fell into a changed region) is reported for re-check and kept with its new text, so the
-reader sees it in the review file. The review file then records the new text's sha256.
+come from difflib.SequenceMatcher; every review entry (annotations/review/<stem>.yaml: remove, add, roles) is
+moved; an entry whose characters changed (or fell into a changed region) is reported for re-check and kept with its
+new text, so the reader sees it in the review file. The review file then records the new text's sha256.
 """
 from __future__ import annotations
 
@@ -53,14 +53,15 @@ def realign(stem: str) -> int:
     review = P.load_review(stem) or {}
     m = offset_map(old, new)
     flagged = 0
-    for key in ("remove", "add"):
+    for key in ("remove", "add", "roles"):
         moved = []
         for entry in review.get(key) or []:
             ne, same = move(entry, m, new)
             if not same:
                 flagged += 1
                 ne["recheck"] = f"was {entry['start']}-{entry['end']} {entry['text']!r}"
-                print(f"{stem}: {key} {entry['label']} {entry['text']!r} -> {ne['text']!r}: re-check", file=sys.stderr)
+                what = entry.get("label") or entry.get("role")
+                print(f"{stem}: {key} {what} {entry['text']!r} -> {ne['text']!r}: re-check", file=sys.stderr)
             moved.append(ne)
         review[key] = moved
     review["text_sha256"] = P.sha(new)
