@@ -85,9 +85,12 @@ def test_roles_threshold_is_the_lowest_that_keeps_precision():
     gold = ["proactive_total", "NONE", "reviews", "NONE"]
     roles = ["proactive_total", "proactive_total", "reviews", None]
     probs = [0.95, 0.62, 0.81, 0.99]
-    t, table = choose_threshold(gold, roles, probs, min_precision=0.99, default=0.9)
+    t, table = choose_threshold(gold, roles, probs, min_precision=0.99, default=0.9, floor=0.5)
     assert t == 0.65 and table["0.6"]["precision"] == pytest.approx(2 / 3)
+    assert choose_threshold(gold, roles, probs, 0.99, 0.9, floor=0.8)[0] == 0.8       # the floor holds
     assert choose_threshold(["NONE"], [None], [0.9], 0.99, 0.9)[0] == 0.9   # nothing taken: the default
+    # a wrong span high up spoils every threshold below it: the model never decides
+    assert choose_threshold(["NONE", "reviews"], ["reviews", "reviews"], [0.98, 0.9], 0.99, 0.9, 0.5)[0] == 1.0
 
 
 def test_roles_model_fields_take_the_most_probable_confident_span():

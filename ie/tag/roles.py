@@ -298,6 +298,7 @@ class RoleTrainConfig:
     eval_documents: list | int = 6
     threshold: float | str = "auto"
     min_precision: float = 0.99
+    threshold_floor: float = 0.8
     default_threshold: float = 0.9
     num_threads: int = 0
     save_dtype: str = "float16"
@@ -409,22 +410,33 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def choose_threshold(gold: list[str], roles: list[str | None], probs: list[float], min_precision: float,
-                     default: float) -> tuple[float, dict]:
-    """The lowest threshold on the grid 0.50, 0.55, … 0.99 at which the spans the model would take (most
-    probable role, probability >= threshold) are right at least `min_precision` of the time; `default` when
-    none is, or when no span with a role was predicted at all (nothing to choose on)."""
+                     default: float, floor: float = 0.5) -> tuple[float, dict]:
+    """The lowest threshold on the grid 0.50, 0.55, … 0.95, 0.97, 0.99, not below `floor`, from which on
+    every threshold's taken spans (most probable role, probability >= threshold) are right at least
+    `min_precision` of the time; `default` when nothing is taken at all (nothing to choose on); 1.0 (the
+    model never decides) when even the top of the grid takes a wrong span. The floor is a prior, not a fit: ~10 held-out role spans cannot tell a
+    threshold of 0.5 from 0.8 apart, and a wrong model value costs more than a field left to the rules."""
     grid = [round(0.5 + 0.05 * i, 2) for i in range(10)] + [0.97, 0.99]
-    table = {}
-    chosen = None
+    table, ok = {}, {}
     for t in grid:
         taken = [(g, r) for g, r, p in zip(gold, roles, probs) if r is not None and p >= t]
         right = sum(g == r for g, r in taken)
         prec = right / len(taken) if taken else None
         table[str(t)] = {"taken": len(taken), "right": right, "precision": prec,
                          "recall": right / max(1, sum(g != "NONE" for g in gold))}
-        if chosen is None and taken and prec >= min_precision:
+        ok[t] = prec is None or prec >= min_precision
+    if not any(v["taken"] for v in table.values()):
+        return default, table
+    chosen, broke = None, False
+    for t in reversed(grid):      # walk down while every threshold above still qualifies
+        if not ok[t]:
+            broke = t >= floor
+            break
+        if t >= floor and table[str(t)]["taken"]:
             chosen = t
-    return (chosen if chosen is not None else default), table
+    if chosen is None:
+        return (1.0 if broke else default), table
+    return chosen, table
 
 
 def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
@@ -499,7 +511,8 @@ def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
         gold = [x.label for x in eval_ex]
         roles = [p.role for p in preds]
         metrics["eval"] = span_scores(gold, [r or "NONE" for r in roles])
-        thr, table = choose_threshold(gold, roles, [p.prob for p in preds], cfg.min_precision, cfg.default_threshold)
+        thr, table = choose_threshold(gold, roles, [p.prob for p in preds], cfg.min_precision,
+                                      cfg.default_threshold, cfg.threshold_floor)
         metrics["threshold_table"] = table
         metrics["eval_at_threshold"] = span_scores(gold, [r if r and p.prob >= thr else "NONE"
                                                           for r, p in zip(roles, preds)])
