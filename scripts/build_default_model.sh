@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Build the shipped default model: the tagger (configs/default.yaml) and the role model (configs/roles.yaml),
-# both fine-tuned from the pretrained character BERT in checkpoints/pretrained (made by scripts/pretrain.sh),
-# into ie/default_model/ (tagger) and ie/default_model/roles/ (role model).
-# Usage: scripts/build_default_model.sh [extra `ie train` options for both, e.g. --max-steps 50]
+# Build the shipped default model: the tagger (configs/default.yaml) into ie/default_model/ and the role model
+# (configs/roles.yaml) into ie/default_model/roles/, both fine-tuned from the pretrained character BERT in
+# checkpoints/pretrained (made by scripts/pretrain.sh).
+# Usage: scripts/build_default_model.sh [--roles-only] [extra `ie train` options, e.g. --max-steps 50]
+#   --roles-only   retrain the role model alone and replace ie/default_model/roles/ (the tagger stays)
 # Run from anywhere. The model cards (README.md), metrics.json and training_curve.png are written next to the
 # weights.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+roles_only=0
+if [ "${1:-}" = "--roles-only" ]; then
+  roles_only=1
+  shift
+fi
 if ! ls annotations/corpus/*.json >/dev/null 2>&1; then
   echo "build_default_model: no Label Studio exports in annotations/corpus/" >&2
   exit 2
@@ -19,14 +25,20 @@ out=ie/default_model
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ie_default_model.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # train into a temporary dir first so a failed run leaves the shipped model untouched
-ie train --config configs/default.yaml --output-dir "$tmp/model" "$@"
+if [ "$roles_only" = 0 ]; then
+  ie train --config configs/default.yaml --output-dir "$tmp/model" "$@"
+fi
 ie train --config configs/roles.yaml --output-dir "$tmp/roles" "$@"
-rm -rf "$out"
+if [ "$roles_only" = 0 ]; then
+  rm -rf "$out"
+  mkdir -p "$out"
+  cp "$tmp"/model/{config.json,model.safetensors,vocab.txt,tagger.json,train_config.yaml,metrics.json,training_curve.png,README.md} "$out"/
+  chmod 644 "$out"/*
+fi
+rm -rf "$out/roles"
 mkdir -p "$out/roles"
-cp "$tmp"/model/{config.json,model.safetensors,vocab.txt,tagger.json,train_config.yaml,metrics.json,training_curve.png,README.md} "$out"/
 cp "$tmp"/roles/{config.json,model.safetensors,vocab.txt,roles.json,train_config.yaml,metrics.json,README.md} "$out"/roles/
-chmod 644 "$out"/* "$out"/roles/*
-chmod 755 "$out/roles"
+chmod 644 "$out"/roles/*
 python - "$out" <<'PY'
 import sys
 from ie.tag.infer import Tagger

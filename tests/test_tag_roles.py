@@ -164,3 +164,10 @@ def test_roles_tiny_training_saves_reloads_and_predicts(tmp_path):
         assert sum(p.probs.values()) == pytest.approx(1.0, abs=1e-4) and p.prob == max(p.probs.values())
     with pytest.raises(FileNotFoundError, match="not a role model"):
         RolePredictor.from_pretrained(tmp_path)
+
+
+def test_roles_extract_loads_the_roles_subfolder_only_when_there(tmp_path):
+    from ie.extract import load_roles
+
+    assert load_roles(None) is None
+    assert load_roles(str(tmp_path)) is None            # a tagger directory without roles/: the cue rules alone
