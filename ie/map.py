@@ -185,7 +185,9 @@ def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, di
     prose, evidence, issues = map_prose(text, ents)
     for fld, ev in evidence.items():
         ev.method = "rule"       # the cue rules decided it, whichever stage found the span
-    for fld, p in model_fields(roles.predict(text, ents), roles.threshold).items():
+    # only spans some field could hold (a count in 项/期/人 is none of them): the same decisions, fewer to score
+    holdable = [e for e in ents if any(_count_value(e, f) is not None for f in PROSE_FIELDS)]
+    for fld, p in model_fields(roles.predict(text, holdable), roles.threshold).items():
         n = _count_value(p.entity, fld)
         if n is None:             # a span the field cannot hold (a 人次 count as fees): the model abstains
             continue
