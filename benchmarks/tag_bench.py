@@ -77,6 +77,7 @@ def main(argv=None) -> int:
     roles_dir = Path(tagger.path) / "roles"
     if (roles_dir / "roles.json").exists():
         # the role model runs on the spans of the same report (ie extract: tagger, rules, then roles in ie.map)
+        from ie.map import choose_entities, holdable_spans
         from ie.rules import find_entities
         from ie.tag.roles import RolePredictor
 
@@ -86,8 +87,8 @@ def main(argv=None) -> int:
         rtimes, n_cand = [], 0
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            ents = tagger.tag(report) + find_entities(report)
-            n_cand = len(roles.predict(report, ents))
+            ents = choose_entities(report, tagger.tag(report) + find_entities(report))
+            n_cand = len(roles.predict(report, holdable_spans(ents)))     # what ie.map scores
             rtimes.append(time.perf_counter() - t0)
         print(f"| role model load | {roles_load:.2f} s |")
         print(f"| 20,000-character report: tagger + rules + role model ({n_cand} candidate spans, best of "
