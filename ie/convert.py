@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ie.labels import LABELS, ROLE_FROM_NAME
+from ie.labels import LABELS, ROLE_FROM_NAME, ROLES
 from ie.models import Entity
 
 TEXT_FROM_NAME = "label"   # <Labels name="label" toName="text">
@@ -139,8 +139,15 @@ def tasks_to_dataset(tasks: list[dict], window: int = 510, stride: int = 384):
     return Dataset.from_dict(rows)
 
 
+def role_result(region_id: str, s: Entity) -> dict:
+    """A span's role as Label Studio's per-region choice: the same id as the span's labels region."""
+    return {"id": region_id, "from_name": ROLE_FROM_NAME, "to_name": TEXT_TO_NAME, "type": "choices",
+            "value": {"start": s.start, "end": s.end, "text": s.text, "choices": [s.role]}}
+
+
 def spans_to_prediction(spans: list[Entity], model_version: str) -> dict:
-    """One Label Studio prediction holding every region; the prediction score is the lowest region score."""
+    """One Label Studio prediction holding every region (and each role as a per-region choice on its region);
+    the prediction score is the lowest region score."""
     result = []
     for i, s in enumerate(spans):
         region = {
@@ -153,6 +160,11 @@ def spans_to_prediction(spans: list[Entity], model_version: str) -> dict:
         if s.score is not None:
             region["score"] = float(s.score)
         result.append(region)
+        if s.role is not None:
+            role = role_result(region["id"], s)
+            if s.score is not None:
+                role["score"] = float(s.score)
+            result.append(role)
     scored = [s.score for s in spans if s.score is not None]
     return {"model_version": model_version, "score": float(min(scored)) if scored else 1.0, "result": result}
 
@@ -161,6 +173,26 @@ def check_labels(spans: list[Entity], labels: tuple[str, ...] = LABELS) -> None:
     for s in spans:
         if s.label not in labels:
             raise ValueError(f"unknown label {s.label!r} at {s.start}-{s.end}")
+
+
+ROLE_LABELS = ("COUNT", "MONEY")    # a prose field is a count or an amount: only these spans carry a role
+
+
+def check_roles(result: list[dict], roles: tuple[str, ...] = ROLES) -> None:
+    """Each role choice names a known role and belongs to a COUNT/MONEY span region (same id)."""
+    spans = {r.get("id"): r for r in result if r.get("type", "labels") == "labels"}
+    for r in result:
+        if r.get("type") != "choices" or r.get("from_name") != ROLE_FROM_NAME:
+            continue
+        v = r.get("value") or {}
+        where = f"role region {r.get('id')!r} at {v.get('start')}-{v.get('end')}"
+        if r.get("id") not in spans:
+            raise ValueError(f"{where} belongs to no span region")
+        label = (spans[r["id"]].get("value", {}).get("labels") or [None])[0]
+        if label not in ROLE_LABELS:
+            raise ValueError(f"{where} is on a {label} span; roles go on {'/'.join(ROLE_LABELS)} spans")
+        if len(v.get("choices") or []) != 1 or v["choices"][0] not in roles:
+            raise ValueError(f"{where}: role {v.get('choices')} is not one of {', '.join(roles)}")
 
 
 # --- UTF-16 (Label Studio / JavaScript) <-> Python offsets -------------------------------------------------

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME, spans_to_prediction
-from ie.labels import LABELS, ROLE_FROM_NAME, ROLES
+from ie.convert import ROLE_LABELS, TEXT_FROM_NAME, TEXT_TO_NAME, role_result, spans_to_prediction
+from ie.labels import LABELS, ROLES
 from ie.models import Entity
 from ie.normalize import normalize
 from ie.paths import ANNOTATIONS_DIR, corpus_dir
@@ -85,9 +85,6 @@ def apply_review(stem: str, text: str, rule_spans: list[Entity], review: dict) -
     return out
 
 
-ROLE_LABELS = ("COUNT", "MONEY")   # a prose field is a count or an amount
-
-
 def apply_roles(stem: str, text: str, spans: list[Entity], review: dict) -> list[Entity]:
     """The spans with the review's roles set; a role must name a known field and sit on a COUNT/MONEY span."""
     by_offsets = {(s.start, s.end): s for s in spans}
@@ -109,12 +106,6 @@ def apply_roles(stem: str, text: str, spans: list[Entity], review: dict) -> list
     return spans
 
 
-def role_region(region_id: str, s: Entity) -> dict:
-    """Label Studio's per-region choice: same id as the span's labels region, so the role rides on it."""
-    return {"id": region_id, "from_name": ROLE_FROM_NAME, "to_name": TEXT_TO_NAME, "type": "choices",
-            "origin": "manual", "value": {"start": s.start, "end": s.end, "text": s.text, "choices": [s.role]}}
-
-
 def task_json(task_id: int, stem: str, text: str, spans: list[Entity], reviewed_at: str) -> list[dict]:
     result = []
     for i, s in enumerate(spans):
@@ -127,7 +118,9 @@ def task_json(task_id: int, stem: str, text: str, spans: list[Entity], reviewed_
             "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
         })
         if s.role:
-            result.append(role_region(f"{stem}-{i}", s))
+            role = role_result(f"{stem}-{i}", s)
+            value = role.pop("value")
+            result.append({**role, "origin": "manual", "value": value})     # key order as the span regions
     return [{
         "id": task_id,
         "data": {"text": text, "doc_id": stem, "source": f"{stem}.txt"},

@@ -9,7 +9,7 @@ from ie.annotate.client import AnnotateError, Api
 from ie.annotate.config import label_config
 from ie.cli import main
 from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME, js_offsets, load_tasks, task_spans
-from ie.labels import LABELS
+from ie.labels import LABELS, ROLE_FROM_NAME, ROLES
 from ie.models import Entity
 
 EXT_B = "\U00020000"
@@ -221,3 +221,59 @@ def test_annotate_cli_needs_env(monkeypatch, capsys):
     assert main(["annotate", "status", "--project", "p"]) == 2
     err = capsys.readouterr().err
     assert "LABEL_STUDIO_URL" in err and "tok-secret-xyz" not in err
+
+
+# --- field roles: a per-region choice on COUNT/MONEY regions --------------------------------------------
+
+def test_annotate_config_has_the_role_choices_per_region():
+    root = ET.fromstring(label_config())
+    choices = root.find("Choices")
+    assert choices.get("name") == ROLE_FROM_NAME and choices.get("toName") == TEXT_TO_NAME
+    assert choices.get("perRegion") == "true" and choices.get("visibleWhen") == "region-selected"
+    assert choices.get("whenTagName") == TEXT_FROM_NAME
+    assert set(choices.get("whenLabelValue").split(",")) == {"COUNT", "MONEY"}
+    assert [c.get("value") for c in choices.findall("Choice")] == list(ROLES)
+
+
+def with_roles(text):
+    """counts(), with the count after 申请 as applications_received."""
+    return [Entity(e.label, e.start, e.end, e.text, e.score, e.source,
+                   "applications_received" if text[:e.start].endswith("申请") else None) for e in counts(text)]
+
+
+def test_annotate_push_sends_roles_as_choices_on_their_region(reports):
+    api = FakeApi()
+    sync.push(api, 1, [reports / "a.txt"], sync.SpanSource("roles-1", with_roles), progress=False)
+    [pred] = api.preds
+    labels = {r["id"]: r for r in pred["result"] if r["type"] == "labels"}
+    [role] = [r for r in pred["result"] if r["type"] == "choices"]
+    assert role["from_name"] == ROLE_FROM_NAME and role["value"]["choices"] == ["applications_received"]
+    assert labels[role["id"]]["value"]["text"] == role["value"]["text"] == "21件"
+
+
+def test_annotate_pull_keeps_roles_and_refuses_an_unknown_one(reports, tmp_path):
+    api = FakeApi()
+    sync.push(api, 1, [reports / "a.txt"], sync.SpanSource("roles-1", with_roles), progress=False)
+    result = json.loads(json.dumps(api.preds[0]["result"]))
+    api.annotate(1, result, "2026-11-21T02:00:00Z")
+    res = sync.pull(api, 1, tmp_path / "ok", progress=False)
+    assert res.written == ["a"]
+    [task] = load_tasks(tmp_path / "ok" / "a.json")
+    assert [(s.text, s.role) for s in task_spans(task)] == [("21件", "applications_received"), ("3件", None)]
+    next(r for r in result if r["type"] == "choices")["value"]["choices"] = ["applications"]
+    api.tasks[0]["annotations"] = []
+    api.annotate(1, result, "2026-11-21T03:00:00Z")
+    res = sync.pull(api, 1, tmp_path / "bad", progress=False)
+    assert len(res.invalid) == 1 and "applications" in res.invalid[0] and not (tmp_path / "bad").exists()
+
+
+
+def test_annotate_check_roles_refuses_a_role_off_a_count_span():
+    from ie.convert import check_roles
+
+    date = {"id": "r0", "type": "labels", "value": {"start": 0, "end": 5, "labels": ["DATE"]}}
+    role = {"id": "r0", "type": "choices", "from_name": ROLE_FROM_NAME, "value": {"choices": ["reviews"]}}
+    with pytest.raises(ValueError, match="DATE span"):
+        check_roles([date, role])
+    with pytest.raises(ValueError, match="no span region"):
+        check_roles([dict(role, id="r9")])

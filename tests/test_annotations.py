@@ -6,7 +6,7 @@ import sys
 import pytest
 import yaml
 
-from ie.convert import task_spans
+from ie.convert import ROLE_LABELS, task_spans
 from ie.labels import LABELS, ROLE_FROM_NAME, ROLES
 from ie.models import Entity
 from ie.normalize import normalize
@@ -79,7 +79,7 @@ def test_annotations_roles_sit_on_count_or_money_spans(path):
         assert (r["from_name"], r["to_name"]) == (ROLE_FROM_NAME, "text")
         span = spans.get(r["id"])
         assert span is not None, f"{path.stem}: role {r['value']} has no span region {r['id']!r}"
-        assert span["value"]["labels"][0] in preannotate.ROLE_LABELS, f"{path.stem}: role on {span['value']}"
+        assert span["value"]["labels"][0] in ROLE_LABELS, f"{path.stem}: role on {span['value']}"
         v, sv = r["value"], span["value"]
         assert (v["start"], v["end"], v["text"]) == (sv["start"], sv["end"], sv["text"])
         assert len(v["choices"]) == 1 and v["choices"][0] in ROLES, f"{path.stem}: {v['choices']}"

@@ -23,8 +23,9 @@ from ie.annotate import sync
 from ie.annotate.client import Api
 from ie.annotate.config import label_config
 from ie.cli import main
-from ie.convert import (TEXT_FROM_NAME, TEXT_TO_NAME, load_tasks, prediction_offsets_to_js, result_spans,
-                        spans_to_prediction, task_spans)
+from ie.convert import (TEXT_FROM_NAME, TEXT_TO_NAME, load_tasks, prediction_offsets_to_js,
+                        prediction_offsets_to_python, result_spans, spans_to_prediction, task_spans)
+from ie.labels import ROLE_FROM_NAME
 from ie.models import Entity
 from ie.normalize import normalize_document
 from ie.read import read_document
@@ -130,14 +131,17 @@ PATTERNS = [("DOC_TITLE", r"《[^《》\n]*》"), ("DOC_NO", r"[\u4e00-\u9fff]{2
 
 
 def find(text: str) -> list[Entity]:
-    """First pattern wins; later ones only where nothing was taken (the guideline forbids overlaps)."""
+    """First pattern wins; later ones only where nothing was taken (the guideline forbids overlaps).
+    A count right after 申请 (申请数：) gets the role applications_received."""
     taken = [False] * len(text)
     out = []
     for n, (label, pat) in enumerate(PATTERNS):
         for m in re.finditer(pat, text):
             if not any(taken[m.start():m.end()]):
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())
-                out.append(Entity(label, m.start(), m.end(), m.group(), round(0.95 - 0.05 * n, 2)))
+                role = "applications_received" if label == "COUNT" and re.search(r"申请[数：:]*$", text[:m.start()]) \
+                    else None
+                out.append(Entity(label, m.start(), m.end(), m.group(), round(0.95 - 0.05 * n, 2), role=role))
     return sorted(out, key=lambda e: e.start)
 
 
@@ -151,7 +155,7 @@ def _real_report() -> Path | None:
 
 
 def _keys(spans):
-    return [(s.label, s.start, s.end, s.text) for s in spans]
+    return [(s.label, s.start, s.end, s.text, s.role) for s in spans]
 
 
 def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
@@ -190,8 +194,13 @@ def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
         pred = preds[task["id"]]
         assert pred["model_version"] == SOURCE.version
         assert pred["score"] == pytest.approx(min(r["score"] for r in pred["result"]))
-        assert [r["from_name"] for r in pred["result"]] == [TEXT_FROM_NAME] * len(pred["result"])
+        assert {r["from_name"] for r in pred["result"]} <= {TEXT_FROM_NAME, ROLE_FROM_NAME}
         assert {r["to_name"] for r in pred["result"]} == {TEXT_TO_NAME}
+        # a role travels as a per-region choice on its span's region
+        sent_roles = [(s.start, s.end, s.role) for s in find(task["data"]["text"]) if s.role]
+        got = result_spans(task["data"]["text"], prediction_offsets_to_python(pred, task["data"]["text"])["result"])
+        assert [(s.start, s.end, s.role) for s in got if s.role] == sent_roles
+    assert any(s.role for s in find(sent["hand_a"])) and any(s.role for s in find(sent["hand_b"]))
 
     # "annotate" through the API: accept all in hand_a, change two spans and add one in hand_b,
     # drop the last predicted span of the real report
@@ -205,7 +214,8 @@ def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
             date = next(s for s in spans if s.label == "DATE")
             kept = [s for s in spans if s not in (count, date)]
             x = text.index("〔")
-            spans = sorted(kept + [Entity("COUNT", count.start, count.end - 1, count.text[:-1]),
+            # the count loses its unit and its role changes: a role edited in the annotation comes back
+            spans = sorted(kept + [Entity("COUNT", count.start, count.end - 1, count.text[:-1], role="reviews"),
                                    Entity("DOC_NO", date.start, date.end, date.text),
                                    Entity("DOC_NO", x, x + 3, text[x:x + 3])], key=lambda e: e.start)
             accepted += len(kept)
@@ -220,6 +230,8 @@ def test_labelstudio_annotation_loop(server, tmp_path, monkeypatch, capsys):
         api.create_annotation(task["id"], result)
 
     assert EXT_B in expected["hand_b"][0].text and expected["hand_b"][0].label == "DOC_NO"
+    assert [s.role for s in expected["hand_b"] if s.role] == ["reviews"]
+    assert [s.role for s in expected["hand_a"] if s.role] == ["applications_received"]
 
     out = tmp_path / "corpus"
     assert main(["annotate", "pull", "--project", project, "--out", str(out), "--no-progress"]) == 0

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ie.convert import TEXT_FROM_NAME, TEXT_TO_NAME
-from ie.labels import LABEL_DESCRIPTIONS, LABELS
+from ie.convert import ROLE_LABELS, TEXT_FROM_NAME, TEXT_TO_NAME
+from ie.labels import LABEL_DESCRIPTIONS, LABELS, ROLE_DESCRIPTIONS, ROLE_FROM_NAME, ROLES
 
 # distinct, readable behind black text
 LABEL_COLORS = {
@@ -32,5 +32,19 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
         lines.append(f"    <Label {' '.join(attrs)}/>")
     lines += ["  </Labels>",
               f'  <Text name={quoteattr(TEXT_TO_NAME)} value="$text" granularity="symbol"/>',
+              *role_choices(),
               "</View>"]
     return "\n".join(lines) + "\n"
+
+
+def role_choices(roles: tuple[str, ...] = ROLES) -> list[str]:
+    """The field role of a selected COUNT/MONEY region (GUIDELINES.md, Field roles): one choice per region,
+    shown only while such a region is selected; no choice means the span states no prose field."""
+    lines = [f"  <Choices name={quoteattr(ROLE_FROM_NAME)} toName={quoteattr(TEXT_TO_NAME)} perRegion=\"true\" "
+             'choice="single" showInline="true" visibleWhen="region-selected" '
+             f'whenTagName={quoteattr(TEXT_FROM_NAME)} whenLabelValue={quoteattr(",".join(ROLE_LABELS))}>']
+    for role in roles:
+        hint = f" hint={quoteattr(ROLE_DESCRIPTIONS[role])}" if role in ROLE_DESCRIPTIONS else ""
+        lines.append(f"    <Choice value={quoteattr(role)}{hint}/>")
+    lines.append("  </Choices>")
+    return lines

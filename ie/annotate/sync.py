@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from tqdm import tqdm
 
-from ie.convert import (chosen_annotation, check_labels, prediction_offsets_to_js,
+from ie.convert import (chosen_annotation, check_labels, check_roles, prediction_offsets_to_js,
                         spans_to_bio, spans_to_prediction, task_offsets_to_python, task_spans)
 from ie.models import Entity, ReadError
 
@@ -234,6 +234,7 @@ def pull_task(raw: dict, out_dir: Path, result: PullResult) -> None:
             return
         spans = task_spans(task)
         check_labels(spans)
+        check_roles(ann.get("result", []))
         spans_to_bio(len(task["data"]["text"]), spans)
     except (ValueError, KeyError) as exc:
         result.invalid.append(f"{doc_id}: {exc}")
