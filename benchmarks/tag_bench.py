@@ -74,6 +74,25 @@ def main(argv=None) -> int:
     print(f"| corpus: characters/s | {n_chars / corpus_s:,.0f} |")
     print(f"| corpus: reports/s | {len(texts) / corpus_s:.2f} |")
     print(f"| 20,000-character report (best of {args.repeat}) | {min(times):.3f} s |")
+    roles_dir = Path(tagger.path) / "roles"
+    if (roles_dir / "roles.json").exists():
+        # the role model runs on the spans of the same report (ie extract: tagger, rules, then roles in ie.map)
+        from ie.map import choose_entities, holdable_spans
+        from ie.rules import find_entities
+        from ie.tag.roles import RolePredictor
+
+        t0 = time.perf_counter()
+        roles = RolePredictor.from_pretrained(roles_dir)
+        roles_load = time.perf_counter() - t0
+        rtimes, n_cand = [], 0
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            ents = choose_entities(report, tagger.tag(report) + find_entities(report))
+            n_cand = len(roles.predict(report, holdable_spans(ents)))     # what ie.map scores
+            rtimes.append(time.perf_counter() - t0)
+        print(f"| role model load | {roles_load:.2f} s |")
+        print(f"| 20,000-character report: tagger + rules + role model ({n_cand} candidate spans, best of "
+              f"{args.repeat}) | {min(rtimes):.3f} s |")
     print(f"| peak RSS | {peak_rss_mb():.0f} MB |")
     return 0
 

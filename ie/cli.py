@@ -14,6 +14,7 @@ COMMANDS = {
     "extract": "ie.extract",
     "tag": "ie.tag.cli",
     "train": "ie.tag.train",
+    "pretrain": "ie.tag.pretrain",
     "annotate": "ie.annotate.cli",
     "evaluate": "ie.evaluate",
     "view": "ie.view",

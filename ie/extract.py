@@ -55,11 +55,28 @@ def load_tagger(model: str | None):
     return Tagger.from_pretrained(model)
 
 
+@lru_cache(maxsize=4)
+def load_roles(model: str | None):
+    """The role model inside a model directory (its `roles/` subfolder), or None when it has none: then the
+    prose fields come from the cue rules alone."""
+    if model is None:
+        return None
+    path = DEFAULT_MODEL_DIR if model == "default" else Path(model)
+    from ie.tag.roles import ROLES_DIR, ROLES_FILE
+
+    if not (path / ROLES_DIR / ROLES_FILE).exists():
+        return None
+    from ie.tag.roles import RolePredictor
+
+    return RolePredictor.from_pretrained(path / ROLES_DIR)
+
+
 # ---------------------------------------------------------------- one report
 
-def extract_document(doc: Document, tagger=None, include_text: bool = True, force: bool = False) -> dict:
+def extract_document(doc: Document, tagger=None, include_text: bool = True, force: bool = False,
+                     roles=None) -> dict:
     """One report → a schema dict. Raises NotAReportError for a text that is no annual report, unless
-    `force`."""
+    `force`. `roles`: the role model that decides prose fields where it is confident (None: cue rules)."""
     from ie.map import map_report
     from ie.merge import merge
     from ie.meta import find_title, report_year
@@ -84,7 +101,7 @@ def extract_document(doc: Document, tagger=None, include_text: bool = True, forc
 
     entities = list(tagger.tag(text)) if tagger is not None else []
     entities += find_entities(text)
-    mapped = map_report(text, entities, template, tables)
+    mapped = map_report(text, entities, template, tables, roles=roles)
     issues += mapped.issues + merge(tables, mapped, text)
 
     report: dict = {
@@ -136,7 +153,8 @@ def extract_file(path: str | Path, model: str | None = "default", use_model: boo
 
     doc = read_document(path)
     tagger = load_tagger(model) if use_model else None
-    report = extract_document(doc, tagger, include_text=include_text, force=force)
+    roles = load_roles(model) if use_model else None
+    report = extract_document(doc, tagger, include_text=include_text, force=force, roles=roles)
     errors = schema_errors(report)
     if errors:
         raise ExtractError(f"{path}: output does not validate against the schema: {errors[0]}"

@@ -170,12 +170,55 @@ def map_dates(ents: list[Entity]) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------ entry point
 
-def map_report(text: str, entities: list[Entity], template: str, tables: TableResult | None = None) -> MapResult:
+def holdable_spans(ents: list[Entity]) -> list[Entity]:
+    """Spans some prose field could hold (a count in 项/期/人 is none of them): what the role model scores in
+    ie.map — the same decisions as scoring every span, with fewer inputs."""
+    from ie.prose import _count_value
+
+    return [e for e in ents if any(_count_value(e, f) is not None for f in PROSE_FIELDS)]
+
+
+def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, dict[str, Evidence], list[Issue]]:
+    """Prose fields from the role model where it is confident, from the cue rules (ie.prose) where it abstains.
+
+    `roles` is a predictor: `roles.predict(text, spans) -> [RolePrediction]` and `roles.threshold`
+    (ie.tag.roles.RolePredictor). A field is the model's when some span's most probable role is that field
+    with a probability >= the threshold (evidence method "model"); else the rules' (method "rule"), which
+    also hold every zero stated in words (未收到…申请: no number span, nothing for the model to score). Where
+    both give a value and they differ, the model's is kept and an info issue names both.
+    """
+    from ie.prose import _count_value
+    from ie.tag.roles import model_fields
+
+    prose, evidence, issues = map_prose(text, ents)
+    for fld, ev in evidence.items():
+        ev.method = "rule"       # the cue rules decided it, whichever stage found the span
+    for fld, p in model_fields(roles.predict(text, holdable_spans(ents)), roles.threshold).items():
+        n = _count_value(p.entity, fld)
+        if n is None:             # a span the field cannot hold (a 人次 count as fees): the model abstains
+            continue
+        key = f"prose.{fld}"
+        ev = span_evidence(text, p.entity.start, p.entity.end, None, confidence=p.prob,
+                           approximate=True if n.approximate else None, note=f"role model: P({fld}) = {p.prob:.3f}")
+        ev.method = "model"
+        if fld in prose and prose[fld] != n.value:
+            issues.append(Issue("prose_model_rule_disagree", "info",
+                                f"{key}: the role model reads {n.value} at {p.entity.start}-{p.entity.end} "
+                                f"(P = {p.prob:.2f}), the cue rules {prose[fld]} at {evidence[key].start}-"
+                                f"{evidence[key].end}; the model's value is kept", [key]))
+        prose[fld] = n.value
+        evidence[key] = ev
+    return {f: prose[f] for f in PROSE_FIELDS if f in prose}, evidence, issues
+
+
+def map_report(text: str, entities: list[Entity], template: str, tables: TableResult | None = None,
+               roles=None) -> MapResult:
     """Map the tagger's and the rules' spans over normalized `text` onto the schema's meta, prose,
-    documents and dates, with evidence for every value."""
+    documents and dates, with evidence for every value. `roles`: a role predictor (ie.tag.roles) that
+    decides the prose fields where it is confident; None: the cue rules alone."""
     ents = choose_entities(text, entities)
     meta, evidence = map_meta(text, template)
-    prose, pev, issues = map_prose(text, ents)
+    prose, pev, issues = map_prose(text, ents) if roles is None else map_prose_with_roles(text, ents, roles)
     evidence.update(pev)
     documents, _ = map_documents(text, ents)
     return MapResult(meta=meta, prose=prose, documents=documents, dates=map_dates(ents), evidence=evidence,

@@ -182,3 +182,70 @@ def test_map_model_spans_that_do_not_read_as_their_label_are_not_used():
     assert ("COUNT", "3646件", "rule") in by_label                                  # the rule fills in
     assert ("DOC_NO", "渝府办发〔2018〕76号", "rule") in by_label                      # rule shape wins
     assert not any(e.source == "model" for e in chosen)
+
+
+# ------------------------------------------------------------------------------------------ the role model
+
+class StubRoles:
+    """A role predictor with fixed answers: {span text: (role, probability)}; any other candidate is NONE."""
+
+    def __init__(self, answers: dict, threshold: float = 0.9):
+        self.answers = answers
+        self.threshold = threshold
+        self.seen: list[str] = []
+
+    def predict(self, text, spans):
+        from ie.tag.roles import RolePrediction, candidates
+
+        out = []
+        for e in candidates(text, spans):
+            self.seen.append(e.text)
+            role, p = self.answers.get(e.text, (None, 0.99))
+            out.append(RolePrediction(e, role, p, {}))
+        return out
+
+
+ROLE_TEXT = ("二、主动公开政府信息情况\n累计主动公开政府信息1770条，其中2019年度我局共主动公开政府信息202条。"
+             "全年,县政府收到政府信息公开申请8件。受理政府信息公开行政复议案件7件，诉讼案件无。")
+
+
+def role_entities(text):
+    return [ent(text, s, "COUNT") for s in ("1770条", "202条", "8件", "7件")]
+
+
+def test_map_roles_confident_model_decides_with_method_model():
+    roles = StubRoles({"202条": ("proactive_total", 0.97), "8件": ("applications_received", 0.95)})
+    r = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019", roles=roles)
+    assert r.prose["proactive_total"] == 202 and r.prose["applications_received"] == 8
+    ev = r.evidence["prose.proactive_total"]
+    assert ev.method == "model" and ev.confidence == pytest.approx(0.97) and ev.quote == "202条"
+    assert "1770条" in roles.seen and not [i for i in r.issues if i.code == "prose_model_rule_disagree"]
+
+
+def test_map_roles_model_abstains_so_the_rules_decide_with_method_rule():
+    # 7件 scored below the threshold: the cue rules give reviews; the zero for lawsuits is the rules' too
+    roles = StubRoles({"7件": ("reviews", 0.6)})
+    r = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019", roles=roles)
+    assert r.prose["reviews"] == 7 and r.evidence["prose.reviews"].method == "rule"
+    assert r.prose["lawsuits"] == 0 and r.evidence["prose.lawsuits"].method == "rule"
+    assert "诉讼案件无" in r.evidence["prose.lawsuits"].quote
+
+
+def test_map_roles_disagreement_keeps_the_model_and_names_both_values():
+    # the model reads the cumulative 1770 as the year's total (wrongly): its value is kept, an info issue says so
+    roles = StubRoles({"1770条": ("proactive_total", 0.93)})
+    rules_only = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019")
+    assert rules_only.prose["proactive_total"] == 202
+    r = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019", roles=roles)
+    assert r.prose["proactive_total"] == 1770 and r.evidence["prose.proactive_total"].method == "model"
+    issues = [i for i in r.issues if i.code == "prose_model_rule_disagree"]
+    assert len(issues) == 1 and issues[0].severity == "info" and issues[0].fields == ["prose.proactive_total"]
+    assert "1770" in issues[0].message and "202" in issues[0].message
+
+
+def test_map_roles_span_the_field_cannot_hold_is_no_model_value():
+    # a count in 人次 is no fee: the model abstains for the field, nothing is invented
+    text = "全年收取信息处理费30人次。"
+    roles = StubRoles({"30人次": ("fees_yuan", 0.99)})
+    r = map_report(text, [ent(text, "30人次", "COUNT")], "gov2019", roles=roles)
+    assert "fees_yuan" not in r.prose

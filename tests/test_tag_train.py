@@ -142,7 +142,7 @@ def test_tag_split_holds_out_whole_documents():
 def test_tag_configs_parse(name):
     cfg = load_config(REPO / "configs" / f"{name}.yaml")
     assert isinstance(cfg.learning_rate, float) and cfg.stride <= cfg.window
-    expected = {"default": "init:small", "bert-base-chinese": "bert-base-chinese",
+    expected = {"default": "checkpoints/pretrained", "bert-base-chinese": "bert-base-chinese",
                 "chinese-roberta-wwm-ext": "hfl/chinese-roberta-wwm-ext", "rbt3": "hfl/rbt3"}[name]
     assert cfg.model_name_or_path == expected
 

@@ -10,13 +10,29 @@ def is_local_init(name: str) -> bool:
     return name.startswith(INIT_PREFIX)
 
 
+def is_char_checkpoint(name: str) -> bool:
+    """A local directory holding a character BERT of ours (`ie pretrain` output, or a trained tagger)."""
+    import json
+
+    meta = Path(name) / "tagger.json"
+    try:
+        return meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("encoder") == "char"
+    except (OSError, ValueError):
+        return False
+
+
 def make_encoder(cfg, texts: list[str]):
-    """Our character vocab for locally initialised models; the checkpoint's own tokenizer for hub models."""
+    """Our character vocab for locally initialised models (built from the texts) and for our own character
+    checkpoints (theirs, unchanged: the embeddings belong to it); the checkpoint's own tokenizer for hub models."""
     from ie.tag.encoding import CharEncoder, WordpieceEncoder
     from ie.tag.vocab import CharVocab
 
     if is_local_init(cfg.model_name_or_path):
         return CharEncoder(CharVocab.build(texts), char_classes=cfg.init_char_classes)
+    if is_char_checkpoint(cfg.model_name_or_path):
+        if cfg.init_char_classes:
+            raise ValueError("init_char_classes: a pretrained character checkpoint has no character-class types")
+        return CharEncoder(CharVocab.load(cfg.model_name_or_path))
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(cfg.model_name_or_path)
@@ -49,6 +65,17 @@ def build_model(cfg, encoder, tags: list[str]):
         model = BertForTokenClassification(config)
         if cfg.init_sinusoidal_positions:
             init_sinusoidal(model.bert.embeddings.position_embeddings.weight, config.initializer_range)
+        return model
+    if is_char_checkpoint(cfg.model_name_or_path):
+        # our pretrained character BERT (ie pretrain): its encoder, a new token-classification head
+        import torch
+
+        model = BertForTokenClassification.from_pretrained(
+            cfg.model_name_or_path, num_labels=len(tags), id2label=id2label, label2id=label2id,
+            use_safetensors=True, dtype=torch.float32)
+        if model.config.max_position_embeddings < cfg.window + 2:
+            raise ValueError(f"{cfg.model_name_or_path}: {model.config.max_position_embeddings} positions, window "
+                             f"{cfg.window} needs {cfg.window + 2}")
         return model
     # a hub checkpoint or a local directory; never trust_remote_code (plain BERT architectures only)
     return AutoModelForTokenClassification.from_pretrained(

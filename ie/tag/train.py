@@ -91,6 +91,9 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
         raise ValueError(f"{path}: cannot read config: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: config must be a mapping")
+    task = raw.pop("task", "tagger")
+    if task != "tagger":
+        raise ValueError(f"{path}: not a tagger config (task: {task!r})")
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = set(raw) - names
     if unknown:
@@ -328,7 +331,29 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def _task_of(path: str) -> tuple[str, dict]:
+    """The config's `task` (tagger, the default, or roles) and its raw mapping."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read config: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: config must be a mapping")
+    return str(raw.get("task", "tagger")), raw
+
+
 def run(args) -> int:
+    try:
+        task, raw = _task_of(args.config)
+    except ValueError as exc:
+        print(f"ie train: {exc}", file=sys.stderr)
+        return 2
+    if task == "roles":
+        from ie.tag.roles import run_config
+
+        return run_config(raw, args.config, data=args.data, output_dir=args.output_dir, max_steps=args.max_steps)
     try:
         cfg = load_config(args.config, data=args.data, output_dir=args.output_dir, max_steps=args.max_steps)
         metrics = train(cfg, args.config)
