@@ -45,6 +45,7 @@ class Tagger:
         import torch
 
         from ie.paths import DEFAULT_MODEL_DIR
+        from ie.tag.bert import load as load_plain
         from ie.tag.encoding import load_encoder
         from ie.tag.model import load_trained
 
@@ -53,7 +54,8 @@ class Tagger:
             raise FileNotFoundError(f"{path}: no such model directory")
         torch.set_num_threads(num_threads or sensible_threads())
         encoder, meta = load_encoder(path)
-        model = load_trained(path)
+        # a plain BERT runs without transformers (ie.tag.bert: seconds less to start); anything else through it
+        model = load_plain(path) or load_trained(path)
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
         if want != list(meta["tags"]):
             raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")
