@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,15 +31,26 @@ sys.path.insert(0, str(ROOT))
 from ie.paths import corpus_dir  # noqa: E402
 
 
-def child(args: list[str]) -> float:
-    """Wall seconds of a fresh Python process running `args`; raises if it fails."""
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def child(args: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of a fresh Python process running `args` (its workers included); raises if
+    it fails. CPU time is what the process itself used: on a loaded machine it moves less than wall time."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    t0 = time.perf_counter()
+    c0, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(args)}\n{proc.stderr[-2000:]}")
-    return seconds
+    return seconds, cpu
+
+
+def _best(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The least disturbed run: lowest wall time, and lowest CPU time (each on its own)."""
+    return min(p[0] for p in pairs), min(p[1] for p in pairs)
 
 
 def extract_cmd(files: list[Path], out: str, *extra: str) -> list[str]:
@@ -46,44 +58,44 @@ def extract_cmd(files: list[Path], out: str, *extra: str) -> list[str]:
 
 
 def startup(first: Path, repeat: int) -> dict:
-    times: dict[str, list[float]] = {"model": [], "rules": [], "torch": []}
+    times: dict[str, list] = {"model": [], "rules": [], "torch": []}
     for _ in range(repeat):
         for mode, extra in (("model", ()), ("rules", ("--no-model",))):
             with tempfile.TemporaryDirectory() as out:
                 times[mode].append(child(extract_cmd([first], out, *extra)))
         times["torch"].append(child(["-c", "import torch"]))
-    return {k: min(v) for k, v in times.items()}
+    return {k: _best(v) for k, v in times.items()}
 
 
-def steady(files: list[Path], repeat: int) -> dict:
+def steady(files: list[Path], repeat: int, threads: int | None = None) -> dict:
+    """Best (wall, CPU) seconds over `files`, per mode; `threads`: torch threads (default: cores)."""
     from ie.extract import extract_file, load_tagger
 
-    try:
-        from ie.extract import threads_per_worker
-        tagger = load_tagger("default", threads_per_worker(1))
-    except ImportError:      # a checkout from before threads per worker (to time it the same way)
-        tagger = load_tagger("default")
+    import torch
+
+    tagger = load_tagger("default")
     if tagger is None:
         raise SystemExit("no default model in ie/default_model")
+    torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
     extract_file(files[0])                                          # warm-up: model load, first forward
     extract_file(files[0], use_model=False)
-    best = {"model": float("inf"), "rules": float("inf")}
+    runs: dict[str, list] = {"model": [], "rules": []}
     for _ in range(repeat):
         for mode, use_model in (("model", True), ("rules", False)):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             for f in files:
                 json.dumps(extract_file(f, use_model=use_model), ensure_ascii=False)
-            best[mode] = min(best[mode], time.perf_counter() - t0)
-    return best
+            runs[mode].append((time.perf_counter() - t0, time.process_time() - c0))
+    return {k: _best(v) for k, v in runs.items()}
 
 
 def workers(files: list[Path], repeat: int) -> dict:
-    best = {1: float("inf"), 2: float("inf")}
+    runs: dict[int, list] = {1: [], 2: []}
     for _ in range(repeat):
         for n in (1, 2):
             with tempfile.TemporaryDirectory() as out:
-                best[n] = min(best[n], child(extract_cmd(files, out, "--workers", str(n))))
-    return best
+                runs[n].append(child(extract_cmd(files, out, "--workers", str(n))))
+    return {k: _best(v) for k, v in runs.items()}
 
 
 def main(argv=None) -> int:
@@ -91,15 +103,19 @@ def main(argv=None) -> int:
     ap.add_argument("corpus", nargs="?", default=str(corpus_dir()))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", help="also write the table here (markdown)")
+    ap.add_argument("--only", nargs="+", choices=("startup", "steady", "workers"),
+                    help="run only these parts (default: all)")
     args = ap.parse_args(argv)
     files = sorted(Path(args.corpus).glob("*.txt"))
     if not files:
         raise SystemExit(f"no .txt reports in {args.corpus}")
     chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
 
-    up = startup(files[0], args.repeat)
-    st = steady(files, args.repeat)
-    wk = workers(files, args.repeat)
+    parts = set(args.only or ("startup", "steady", "workers"))
+    up = startup(files[0], args.repeat) if "startup" in parts else None
+    st = steady(files, args.repeat) if "steady" in parts else None
+    st1 = steady(files, args.repeat, threads=1) if "steady" in parts else None
+    wk = workers(files, args.repeat) if "workers" in parts else None
     n = len(files)
     try:
         cores = len(os.sched_getaffinity(0))
@@ -108,24 +124,37 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         f"corpus: {n} .txt reports, {chars} characters (mean {chars // n}); {cores} cores; "
-        f"Python {platform.python_version()}; best of {args.repeat}; load average at the end {load:.1f}",
+        f"Python {platform.python_version()}; best of {args.repeat}; load average at the end {load:.2f}",
         "",
-        "| measure | value |",
-        "|---|---:|",
-        f"| start-up: first report, default model (fresh process, `{files[0].name}`) | {up['model']:.2f} s |",
-        f"| start-up: first report, rules only (`--no-model`) | {up['rules']:.2f} s |",
-        f"| of which `import torch` alone (fresh process) | {up['torch']:.2f} s |",
-        f"| steady state, default model + rules | {n / st['model']:.1f} reports/s |",
-        f"| steady state, rules only | {n / st['rules']:.1f} reports/s |",
-        f"| model path / rules only (time per report, same run) | {st['model'] / st['rules']:.2f}x |",
-        f"| batch of {n}, model, `--workers 1` (start-up included) | {wk[1]:.2f} s ({n / wk[1]:.1f} reports/s) |",
-        f"| batch of {n}, model, `--workers 2` (start-up included) | {wk[2]:.2f} s ({n / wk[2]:.1f} reports/s) |",
-        f"| `--workers 2` / `--workers 1` wall time | {wk[2] / wk[1]:.2f} |",
+        "| measure | wall | CPU |",
+        "|---|---:|---:|",
     ]
+    if up:
+        lines += [
+            f"| start-up to the first report, default model (fresh process, `{files[0].name}`) | "
+            f"{up['model'][0]:.2f} s | {up['model'][1]:.2f} s |",
+            f"| start-up to the first report, rules only (`--no-model`) | {up['rules'][0]:.2f} s | "
+            f"{up['rules'][1]:.2f} s |",
+            f"| `import torch` alone (fresh process) | {up['torch'][0]:.2f} s | {up['torch'][1]:.2f} s |",
+        ]
+    if st:
+        for label, res, note in (("default model + rules", st["model"], f"{cores} torch threads"),
+                                 ("default model + rules", st1["model"], "1 torch thread"),
+                                 ("rules only", st["rules"], "")):
+            lines.append(f"| steady state, {label}{', ' + note if note else ''} | {n / res[0]:.1f} reports/s | "
+                         f"{n / res[1]:.1f} reports per CPU-second |")
+        lines.append(f"| model path / rules only, time per report (same run, {cores} threads) | "
+                     f"{st['model'][0] / st['rules'][0]:.2f}x | {st['model'][1] / st['rules'][1]:.2f}x |")
+    if wk:
+        for k in (1, 2):
+            lines.append(f"| batch of {n}, default model, `--workers {k}` (start-up included) | "
+                         f"{wk[k][0]:.2f} s = {n / wk[k][0]:.1f} reports/s | {wk[k][1]:.2f} s |")
+        lines.append(f"| `--workers 2` / `--workers 1` | {wk[2][0] / wk[1][0]:.2f} | {wk[2][1] / wk[1][1]:.2f} |")
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.out:
-        Path(args.out).write_text(f"`python benchmarks/speed_bench.py --repeat {args.repeat}`\n\n" + text,
+        cmd = " ".join(["python benchmarks/speed_bench.py", *sys.argv[1:]])
+        Path(args.out).write_text(f"`{cmd}`\n\n" + text,
                                   encoding="utf-8")
     return 0
 
