@@ -71,11 +71,11 @@ def steady(files: list[Path], repeat: int, threads: int | None = None) -> dict:
     """Best (wall, CPU) seconds over `files`, per mode; `threads`: torch threads (default: cores)."""
     from ie.extract import extract_file, load_tagger
 
-    import torch
-
-    tagger = load_tagger("default")
+    tagger = load_tagger("default")          # before `import torch`: the tagger sets torch's environment
     if tagger is None:
         raise SystemExit("no default model in ie/default_model")
+    import torch
+
     torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
     extract_file(files[0])                                          # warm-up: model load, first forward
     extract_file(files[0], use_model=False)
