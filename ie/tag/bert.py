@@ -52,10 +52,10 @@ class BertTagger(torch.nn.Module):
 
     def __init__(self, config: dict, weights: dict[str, torch.Tensor]):
         super().__init__()
-        self.config = SimpleNamespace(
-            num_labels=len(config["id2label"]),
-            id2label={int(k): v for k, v in config["id2label"].items()},
-            label2id=dict(config.get("label2id") or {}))
+        # the saved config as attributes, like a transformers config (labels keyed by int, num_labels)
+        self.config = SimpleNamespace(**{
+            **config, "num_labels": len(config["id2label"]),
+            "id2label": {int(k): v for k, v in config["id2label"].items()}})
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         self.act = _ACTIVATIONS[config["hidden_act"]]

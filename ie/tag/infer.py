@@ -59,7 +59,9 @@ class Tagger:
         torch.set_num_threads(num_threads or sensible_threads())
         encoder, meta = load_encoder(path)
         # a plain BERT runs without transformers (ie.tag.bert: seconds less to start); anything else through it
-        model = load_plain(path) or load_trained(path)
+        model = load_plain(path)
+        if model is None:
+            model = load_trained(path)
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
         if want != list(meta["tags"]):
             raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")
