@@ -43,7 +43,7 @@ class Tagger:
     def from_pretrained(cls, path: str | Path | None = None, num_threads: int | None = None,
                         batch_size: int = 16) -> "Tagger":
         # OpenMP threads that spin between operations burn the cores the other thread (or other processes)
-        # need: on the shared 2-core machine two torch threads tagged 3x slower than one with spinning, as
+        # need: on the shared 2-core machine two torch threads tagged 3-4x slower than one with spinning, as
         # fast with passive waiting (benchmarks/speed_bench.py). Read when torch loads; the user's setting wins.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
