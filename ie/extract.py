@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -35,11 +36,12 @@ class NotAReportError(ExtractError):
 # ---------------------------------------------------------------- model loading
 
 @lru_cache(maxsize=4)
-def load_tagger(model: str | None):
+def load_tagger(model: str | None, num_threads: int | None = None):
     """The tagger for `model` ('default', a save_pretrained dir, or a hub name); None when there is none.
 
     'default' quietly falls back to rules when no default model is installed: extraction must work on a
-    fresh checkout before anyone trained a model.
+    fresh checkout before anyone trained a model. Loaded on the first report that needs it (torch is
+    imported then, not before); `num_threads`: torch threads (default: the available cores).
     """
     if model is None:
         return None
@@ -47,12 +49,20 @@ def load_tagger(model: str | None):
         if not (DEFAULT_MODEL_DIR / "config.json").exists():
             return None
         model = str(DEFAULT_MODEL_DIR)
-    from transformers.utils import logging as hf_logging
-
     from ie.tag.infer import Tagger
 
-    hf_logging.disable_progress_bar()  # a "Loading weights" bar per worker would garble the batch's own bar
-    return Tagger.from_pretrained(model)
+    return Tagger.from_pretrained(model, num_threads=num_threads)
+
+
+def threads_per_worker(workers: int) -> int:
+    """torch threads for each of `workers` processes: the cores shared out, so that two workers with two
+    threads each do not fight over two cores (which made --workers 2 slower than one worker); at most 8
+    (more stop paying for a small model, as in ie.tag.infer.sensible_threads)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:   # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores // max(1, workers)))
 
 
 @lru_cache(maxsize=4)
@@ -142,7 +152,7 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 
 def extract_file(path: str | Path, model: str | None = "default", use_model: bool = True,
-                 include_text: bool = True, force: bool = False) -> dict:
+                 include_text: bool = True, force: bool = False, num_threads: int | None = None) -> dict:
     """Extract one report file into a dict that validates against report.schema.json.
 
     Raises ReadError (unreadable input), NotAReportError (not an annual report; `force` extracts it anyway) or
@@ -152,7 +162,7 @@ def extract_file(path: str | Path, model: str | None = "default", use_model: boo
     from ie.schema import schema_errors
 
     doc = read_document(path)
-    tagger = load_tagger(model) if use_model else None
+    tagger = load_tagger(model, num_threads) if use_model else None
     roles = load_roles(model) if use_model else None
     report = extract_document(doc, tagger, include_text=include_text, force=force, roles=roles)
     errors = schema_errors(report)
@@ -213,21 +223,16 @@ _WORKER_OPTS: dict = {}
 
 
 def _init_worker(opts: dict) -> None:
+    _WORKER_OPTS.clear()
     _WORKER_OPTS.update(opts)
-    # one process per file already uses the cores; torch's own threads would only fight over them
-    if opts.get("workers", 1) > 1:
-        try:
-            import torch
-
-            torch.set_num_threads(1)
-        except ImportError:
-            pass
 
 
 def _extract_one(path: str) -> Outcome:
     opts = _WORKER_OPTS
     try:
-        report = extract_file(path, model=opts.get("model"), use_model=opts.get("use_model", True),
+        use_model = opts.get("use_model", True)
+        threads = threads_per_worker(opts.get("workers", 1)) if use_model else None
+        report = extract_file(path, model=opts.get("model"), use_model=use_model, num_threads=threads,
                               include_text=opts.get("include_text", True), force=opts.get("force", False))
         return Outcome(Path(path), report=report)
     except (ReadError, ExtractError) as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ie.numbers import parse_date
 
@@ -52,6 +53,9 @@ class Signature:
     date: Found | None
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 @dataclass
 class Compact:
     """`text` without whitespace; `pos[i]` is the offset in the original of compact character i."""
@@ -62,8 +66,11 @@ class Compact:
     @classmethod
     def of(cls, text: str, start: int = 0, end: int | None = None) -> "Compact":
         end = len(text) if end is None else end
-        pos = [i for i in range(start, end) if not text[i].isspace()]
-        return cls("".join(text[i] for i in pos), pos)
+        # runs of non-space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan per run
+        pos: list[int] = []
+        for m in _NON_SPACE.finditer(text, start, end):
+            pos.extend(range(m.start(), m.end()))
+        return cls("".join(_NON_SPACE.findall(text, start, end)), pos)
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         """Original offsets of compact span [s, e)."""
@@ -145,6 +152,8 @@ def _tokens(text: str, start: int, limit: int) -> list[tuple[int, int]]:
 def _title_window(text: str, toks: list[tuple[int, int]], i: int, glued_ok: bool) -> Found | None:
     """A title made of tokens[i:i+k] (k ≤ 4: a Word or PDF export breaks a heading over lines or spaces);
     with `glued_ok`, also a title that the first sentence of a one-line body follows without a space."""
+    if "报告" not in "".join(text[s:e] for s, e in toks[i:i + 4]):
+        return None             # every title this can return ends in 报告 (_TITLE_RE): most tokens are skipped here
     for k in range(1, 5):
         window = toks[i:i + k]
         if len(window) < k or any(e - s > 40 for s, e in window[:-1]):
@@ -214,9 +223,12 @@ def _has_body_before_year(s: str) -> bool:
     return m is None or m.start() > 0
 
 
+@lru_cache(maxsize=8)
 def find_title(text: str) -> tuple[str | None, int, int]:
     """(title, start, end): the report's own heading in the body (at a one-line body's start, or a line of its
-    own after any site menu), else the page header's 标题 when it names a report; None when nothing does."""
+    own after any site menu), else the page header's 标题 when it names a report; None when nothing does.
+
+    Memoized (the result is immutable): the extraction, meta mapping and the year all ask for it."""
     header = parse_page_header(text)
     found, chrome = _body_title(text, header.body_start)
     found = found or chrome

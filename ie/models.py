@@ -4,13 +4,19 @@ Offsets are always Python string indices into `Normalized.text` unless a field s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Literal
 
 Format = Literal["txt", "md", "html", "docx", "pdf"]
 Template = Literal["prose", "gov2019", "gov2021"]
 Severity = Literal["error", "warning", "info"]
 Method = Literal["table", "model", "rule"]
+
+
+def _fields(record) -> dict:
+    """A record's fields by name, in order: `dataclasses.asdict` without its recursive deep copy (a top item
+    of a rules-only profile: thousands of evidence records per report, all fields plain values)."""
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 class ReadError(Exception):
@@ -71,7 +77,7 @@ class Entity:
     role: str | None = None     # the prose field the span states (ie.labels.ROLES), None for any other span
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return _fields(self)
 
 
 @dataclass
@@ -88,7 +94,7 @@ class Evidence:
     placed: str | None = None
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if v is not None and k != "placed"}
+        d = {k: v for k, v in _fields(self).items() if v is not None and k != "placed"}
         if self.placed:
             d["note"] = "; ".join(filter(None, [self.note, f"{PLACED_NOTE}: {self.placed}"]))
         return d
@@ -112,7 +118,8 @@ class Issue:
     fields: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        d = asdict(self)
+        d = _fields(self)
+        d["fields"] = list(self.fields)
         if not d["fields"]:
             d.pop("fields")
         return d

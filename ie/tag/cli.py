@@ -37,11 +37,8 @@ def run(args) -> int:
     from ie.models import ReadError
     from ie.normalize import normalize_document
     from ie.read import read_document
-    from transformers.utils import logging as hf_logging
-
     from ie.tag.infer import Tagger
 
-    hf_logging.disable_progress_bar()     # "Loading weights" bars are noise on a command's stderr
     try:
         tagger = Tagger.from_pretrained(args.model, num_threads=args.threads)
     except (FileNotFoundError, ValueError, OSError) as exc:

@@ -42,9 +42,14 @@ class Tagger:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, num_threads: int | None = None,
                         batch_size: int = 16) -> "Tagger":
+        # OpenMP threads that spin between operations burn the cores the other thread (or other processes)
+        # need: on the shared 2-core machine two torch threads tagged 3-4x slower than one with spinning, as
+        # fast with passive waiting (benchmarks/speed_bench.py). Read when torch loads; the user's setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
 
         from ie.paths import DEFAULT_MODEL_DIR
+        from ie.tag.bert import load as load_plain
         from ie.tag.encoding import load_encoder
         from ie.tag.model import load_trained
 
@@ -53,7 +58,10 @@ class Tagger:
             raise FileNotFoundError(f"{path}: no such model directory")
         torch.set_num_threads(num_threads or sensible_threads())
         encoder, meta = load_encoder(path)
-        model = load_trained(path)
+        # a plain BERT runs without transformers (ie.tag.bert: seconds less to start); anything else through it
+        model = load_plain(path)
+        if model is None:
+            model = load_trained(path)
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
         if want != list(meta["tags"]):
             raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")

@@ -107,9 +107,12 @@ def load_trained(path: str | Path, dtype=None):
     import torch
     from transformers import AutoModelForTokenClassification
 
+    from transformers.utils import logging as hf_logging
+
     path = Path(path)
     if not (path / "model.safetensors").exists():
         raise FileNotFoundError(f"{path}: no model.safetensors (only safetensors weights are loaded)")
+    hf_logging.disable_progress_bar()   # a "Loading weights" bar per worker would garble a batch's own bar
     model = AutoModelForTokenClassification.from_pretrained(
         str(path), use_safetensors=True, trust_remote_code=False, dtype=dtype or torch.float32)
     model.eval()
