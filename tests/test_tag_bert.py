@@ -51,3 +51,34 @@ def test_tag_bert_declines_what_it_does_not_implement(saved, tmp_path):
     for name in ("config.json",):
         (tmp_path / name).write_text(json.dumps({**config, "position_embedding_type": "relative_key"}))
     assert bert.load(tmp_path) is None               # Tagger then loads it through transformers
+
+
+def test_tag_bert_span_role_logits_equal_transformers(tmp_path):
+    """The role model (ie.tag.roles.BertForSpanRole) runs in plain torch with the same logits."""
+    from transformers import BertConfig
+
+    from ie.tag.roles import role_model_class
+
+    torch.manual_seed(1)
+    labels = ["NONE", "proactive_total", "reviews"]
+    config = BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                        intermediate_size=64, max_position_embeddings=40, type_vocab_size=2,
+                        num_labels=len(labels), id2label=dict(enumerate(labels)),
+                        label2id={t: i for i, t in enumerate(labels)})
+    reference = role_model_class()(config).eval()
+    with torch.no_grad():
+        for p in reference.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    reference.save_pretrained(tmp_path)
+    plain = bert.load(tmp_path, "BertForSpanRole")
+    assert isinstance(plain, bert.BertSpanRole)
+    assert bert.load(tmp_path) is None               # not a token classifier: the tagger path declines it
+    ids = torch.randint(1, 50, (3, 15))
+    mask = torch.ones_like(ids)
+    mask[2, 10:] = 0
+    span = torch.zeros_like(ids)
+    span[:, 4:7] = 1
+    with torch.inference_mode():
+        kw = {"input_ids": ids, "attention_mask": mask, "token_type_ids": span, "span_mask": span}
+        want, got = reference(**kw)["logits"], plain(**kw)["logits"]
+    assert torch.allclose(got, want, atol=1e-5), (got - want).abs().max()

@@ -23,9 +23,9 @@ _ACTIVATIONS = {"gelu": F.gelu, "relu": F.relu,
                 "gelu_pytorch_tanh": lambda x: F.gelu(x, approximate="tanh")}
 
 
-def supported(config: dict) -> str | None:
+def supported(config: dict, architecture: str = "BertForTokenClassification") -> str | None:
     """None when this module runs the model exactly; else why not (the caller falls back to transformers)."""
-    if config.get("model_type") != "bert" or config.get("architectures") != ["BertForTokenClassification"]:
+    if config.get("model_type") != "bert" or config.get("architectures") != [architecture]:
         return f"architecture {config.get('architectures')} of type {config.get('model_type')}"
     if config.get("position_embedding_type", "absolute") != "absolute":
         return f"position embeddings {config['position_embedding_type']}"
@@ -77,6 +77,11 @@ class BertTagger(torch.nn.Module):
         return F.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None):
+        return SimpleNamespace(logits=self._linear(self.encode(input_ids, attention_mask, token_type_ids),
+                                                   "classifier"))
+
+    def encode(self, input_ids, attention_mask=None, token_type_ids=None):
+        """The last layer's hidden states (batch x tokens x hidden)."""
         w = self.w
         b, t = input_ids.shape
         types = token_type_ids if token_type_ids is not None else torch.zeros_like(input_ids)
@@ -97,19 +102,31 @@ class BertTagger(torch.nn.Module):
             x = self._ln(self._linear(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             f = self._linear(self.act(self._linear(x, p + "intermediate.dense")), p + "output.dense")
             x = self._ln(f + x, p + "output.LayerNorm")
-        return SimpleNamespace(logits=self._linear(x, "classifier"))
+        return x
 
 
-def load(path: str | Path) -> BertTagger | None:
+class BertSpanRole(BertTagger):
+    """Eval-only ie.tag.roles.BertForSpanRole: the classifier reads [CLS] beside the mean of the span's
+    characters; `forward` returns {"logits": ...} as that model does."""
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, span_mask=None, **_):
+        h = self.encode(input_ids, attention_mask, token_type_ids)
+        m = span_mask.unsqueeze(-1).to(h.dtype)
+        span = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+        return {"logits": self._linear(torch.cat([h[:, 0], span], dim=-1), "classifier")}
+
+
+def load(path: str | Path, architecture: str = "BertForTokenClassification") -> BertTagger | None:
     """The model in `path` for inference without transformers; None where `supported` says no."""
     from safetensors.torch import load_file
 
     path = Path(path)
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    if supported(config) is not None or not (path / "model.safetensors").exists():
+    if supported(config, architecture) is not None or not (path / "model.safetensors").exists():
         return None
+    cls = BertSpanRole if architecture == "BertForSpanRole" else BertTagger
     try:
-        model = BertTagger(config, load_file(str(path / "model.safetensors")))
+        model = cls(config, load_file(str(path / "model.safetensors")))
     except KeyError:         # weights named otherwise than a plain BERT's: leave it to transformers
         return None
     model.eval()

@@ -183,7 +183,12 @@ class RolePredictor:
         if not (path / "model.safetensors").exists():
             raise FileNotFoundError(f"{path}: no model.safetensors (only safetensors weights are loaded)")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        model = role_model_class().from_pretrained(str(path), use_safetensors=True, dtype=torch.float32)
+        from ie.tag.bert import load as load_plain
+
+        # the plain-torch forward pass (ie.tag.bert): importing transformers would cost more than the model
+        model = load_plain(path, "BertForSpanRole")
+        if model is None:
+            model = role_model_class().from_pretrained(str(path), use_safetensors=True, dtype=torch.float32)
         model.eval()
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
         if want != list(meta["labels"]):
