@@ -128,19 +128,11 @@ class PretrainConfig:
     logging_steps: int = 50
 
     def __post_init__(self):
-        import dataclasses
-
         if not self.texts:
             raise ValueError("texts: give at least one glob of report texts")
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            try:
-                if f.type == "float" and not isinstance(v, float):
-                    setattr(self, f.name, float(v))
-                elif f.type == "int" and not isinstance(v, int):
-                    setattr(self, f.name, int(v))
-            except (TypeError, ValueError):
-                raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+        from ie.tag.train import coerce_numbers
+
+        coerce_numbers(self)
         if not 0 < self.stride <= self.window:
             raise ValueError(f"need 0 < stride ({self.stride}) <= window ({self.window})")
         if self.save_dtype not in ("float32", "float16"):

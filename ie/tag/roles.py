@@ -310,15 +310,9 @@ class RoleTrainConfig:
     logging_steps: int = 20
 
     def __post_init__(self):
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            try:
-                if f.type == "float" and not isinstance(v, float):
-                    setattr(self, f.name, float(v))
-                elif f.type == "int" and not isinstance(v, int):
-                    setattr(self, f.name, int(v))
-            except (TypeError, ValueError):
-                raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+        from ie.tag.train import coerce_numbers
+
+        coerce_numbers(self)
         if self.task != "roles":
             raise ValueError(f"task must be 'roles', not {self.task!r}")
         if isinstance(self.weak_data, str):

@@ -16,6 +16,19 @@ from pathlib import Path
 from ie.labels import LABELS, bio_labels
 
 
+def coerce_numbers(config) -> None:
+    """YAML reads "3e-5" as a string: coerce a config dataclass's float/int fields so an error names the field."""
+    for f in dataclasses.fields(config):
+        v = getattr(config, f.name)
+        try:
+            if f.type == "float" and not isinstance(v, float):
+                setattr(config, f.name, float(v))
+            elif f.type == "int" and not isinstance(v, int):
+                setattr(config, f.name, int(v))
+        except (TypeError, ValueError):
+            raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+
+
 @dataclass
 class TrainConfig:
     """Every field is documented in configs/default.yaml."""
@@ -56,16 +69,7 @@ class TrainConfig:
     mlm_mask_prob: float = 0.15      # share of characters masked in the warm-up
 
     def __post_init__(self):
-        # YAML reads "3e-5" as a string; coerce numbers so a config error names the field
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            try:
-                if f.type == "float" and not isinstance(v, float):
-                    setattr(self, f.name, float(v))
-                elif f.type == "int" and not isinstance(v, int):
-                    setattr(self, f.name, int(v))
-            except (TypeError, ValueError):
-                raise ValueError(f"{f.name}: expected a number, got {v!r}") from None
+        coerce_numbers(self)
         if self.augment_copies < 0:
             raise ValueError(f"augment_copies must be >= 0, not {self.augment_copies}")
         if self.train_stride and not 0 < self.train_stride <= self.window:
