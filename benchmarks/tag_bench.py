@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         for _ in range(args.repeat):
             t0 = time.perf_counter()
             ents = choose_entities(report, tagger.tag(report) + find_entities(report))
-            n_cand = len(roles.predict(report, holdable_spans(ents)))     # what ie.map scores
+            n_cand = len(roles.predict(report, holdable_spans(ents, report)))     # what ie.map scores
             rtimes.append(time.perf_counter() - t0)
         print(f"| role model load | {roles_load:.2f} s |")
         print(f"| 20,000-character report: tagger + rules + role model ({n_cand} candidate spans, best of "

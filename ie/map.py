@@ -170,12 +170,12 @@ def map_dates(ents: list[Entity]) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------ entry point
 
-def holdable_spans(ents: list[Entity]) -> list[Entity]:
+def holdable_spans(ents: list[Entity], text: str | None = None) -> list[Entity]:
     """Spans some prose field could hold (a count in 项/期/人 is none of them): what the role model scores in
     ie.map — the same decisions as scoring every span, with fewer inputs."""
     from ie.prose import _count_value
 
-    return [e for e in ents if any(_count_value(e, f) is not None for f in PROSE_FIELDS)]
+    return [e for e in ents if any(_count_value(e, f, text) is not None for f in PROSE_FIELDS)]
 
 
 def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, dict[str, Evidence], list[Issue]]:
@@ -193,8 +193,8 @@ def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, di
     prose, evidence, issues = map_prose(text, ents)
     for fld, ev in evidence.items():
         ev.method = "rule"       # the cue rules decided it, whichever stage found the span
-    for fld, p in model_fields(roles.predict(text, holdable_spans(ents)), roles.threshold).items():
-        n = _count_value(p.entity, fld)
+    for fld, p in model_fields(roles.predict(text, holdable_spans(ents, text)), roles.threshold).items():
+        n = _count_value(p.entity, fld, text)
         if n is None:             # a span the field cannot hold (a 人次 count as fees): the model abstains
             continue
         key = f"prose.{fld}"

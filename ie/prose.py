@@ -116,7 +116,9 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _count_value(e: Entity, fld: str):
+def _count_value(e: Entity, fld: str, text: str | None = None):
+    """The value `e` states for `fld`, or None where it cannot state it (a count in 项/类/人 is none of them).
+    A span that stops before its unit (`2` of `2类`, a model boundary slip) is judged by the character after it."""
     if fld == "fees_yuan":
         if e.label != "MONEY":
             return None
@@ -124,6 +126,8 @@ def _count_value(e: Entity, fld: str):
     if e.label != "COUNT":
         return None
     unit = re.sub(r"[\d\s.,一二三四五六七八九十百千万亿两〇○零余多]", "", e.text)[:1]
+    if not unit and text is not None and e.end < len(text) and "\u4e00" <= text[e.end] <= "\u9fff":
+        unit = text[e.end]
     if unit and unit not in _UNITS[fld]:
         return None
     return parse_number(e.text)
@@ -189,7 +193,7 @@ def _count_candidates(text: str, ents: list[Entity], found: dict[str, list]) -> 
             m = _cue_matches(fld, ctx)
             if m is None or _rejected(fld, ctx, m):
                 continue
-            n = _count_value(e, fld)
+            n = _count_value(e, fld, text)
             if n is None:
                 continue
             ev = span_evidence(text, e.start, e.end, e, approximate=True if n.approximate else None,

@@ -118,3 +118,16 @@ def test_prose_heading_then_none_of_the_above():
 ])
 def test_prose_fees_none(text):
     assert prose(text) == {"fees_yuan": 0}
+
+
+def test_prose_span_cut_before_its_unit_is_judged_by_the_unit():
+    """A model span may stop before its unit: `2` of `行政诉讼2类案件` counts categories, not lawsuits."""
+    from ie.models import Entity
+
+    text = normalize("对涉及政府信息公开的行政复议、行政诉讼2类案件，按月完成备案管理。").text
+    i = text.index("2类")
+    got = map_report(text, [Entity("COUNT", i, i + 1, "2", 0.9, "model")], "prose").prose
+    assert "lawsuits" not in got and "reviews" not in got
+    text = normalize("因政府信息公开被提起行政诉讼3件。").text
+    i = text.index("3件")
+    assert map_report(text, [Entity("COUNT", i, i + 1, "3", 0.9, "model")], "prose").prose == {"lawsuits": 3}
