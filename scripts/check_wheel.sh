@@ -26,12 +26,11 @@ cd "$TMP/work"
 env -u IE_SHARED_DIR -u IE_SCHEMA_DIR -u IE_CORPUS_DIR -u PYTHONPATH "$TMP/venv/bin/ie" --version
 env -u IE_SHARED_DIR -u IE_SCHEMA_DIR -u IE_CORPUS_DIR -u PYTHONPATH \
   "$TMP/venv/bin/ie" extract "$(basename "$REPORT")" -o out --quiet
-"$TMP/venv/bin/python" - <<'PY'
+"$TMP/venv/bin/python" - "$(basename "${REPORT%.*}")" <<'PY'
 import json
+import sys
 from pathlib import Path
-out = sorted(Path("out").glob("*.json"))
-assert len(out) == 1, out
-r = json.loads(out[0].read_text(encoding="utf-8"))
+r = json.loads(Path("out", sys.argv[1] + ".json").read_text(encoding="utf-8"))
 assert r["meta"]["template"] in ("prose", "gov2019", "gov2021"), r["meta"]
 print(f"wheel OK: {r['meta'].get('issuer')} {r['meta'].get('year')} {r['meta']['template']}, "
       f"{len(r.get('entities', []))} entities, {len(r.get('issues', []))} issues")
