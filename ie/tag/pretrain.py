@@ -140,26 +140,9 @@ class PretrainConfig:
 
 
 def load_pretrain_config(path, **overrides) -> PretrainConfig:
-    import dataclasses
-    from pathlib import Path
+    from ie.tag.train import build_config, read_config
 
-    import yaml
-
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read config: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: config must be a mapping")
-    unknown = set(raw) - {f.name for f in dataclasses.fields(PretrainConfig)}
-    if unknown:
-        raise ValueError(f"{path}: unknown config keys {sorted(unknown)}")
-    raw.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        return PretrainConfig(**raw)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+    return build_config(PretrainConfig, read_config(path), path, overrides)
 
 
 def read_texts(globs: list[str]) -> list[tuple[str, str]]:

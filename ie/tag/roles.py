@@ -327,14 +327,9 @@ class RoleTrainConfig:
 
 
 def load_role_config(raw: dict, path: str | Path, **overrides) -> RoleTrainConfig:
-    unknown = set(raw) - {f.name for f in dataclasses.fields(RoleTrainConfig)}
-    if unknown:
-        raise ValueError(f"{path}: unknown config keys {sorted(unknown)}")
-    raw = {**raw, **{k: v for k, v in overrides.items() if v is not None}}
-    try:
-        return RoleTrainConfig(**raw)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+    from ie.tag.train import build_config
+
+    return build_config(RoleTrainConfig, raw, path, overrides)
 
 
 def _encoder_and_model(cfg: RoleTrainConfig, texts: list[str]):

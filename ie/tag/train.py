@@ -85,7 +85,8 @@ class TrainConfig:
             raise ValueError(f"save_dtype must be float32|float16, not {self.save_dtype!r}")
 
 
-def load_config(path: str | Path, **overrides) -> TrainConfig:
+def read_config(path: str | Path) -> dict:
+    """A config file's mapping; a ValueError naming the file where it cannot be read or is not a mapping."""
     import yaml
 
     path = Path(path)
@@ -95,18 +96,27 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
         raise ValueError(f"{path}: cannot read config: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: config must be a mapping")
+    return raw
+
+
+def build_config(cls, raw: dict, path: str | Path, overrides: dict):
+    """`cls(**raw)` with the overrides that are not None; unknown keys and bad values name the file."""
+    unknown = set(raw) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise ValueError(f"{path}: unknown config keys {sorted(unknown)}")
+    raw = {**raw, **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return cls(**raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def load_config(path: str | Path, **overrides) -> TrainConfig:
+    raw = read_config(path)
     task = raw.pop("task", "tagger")
     if task != "tagger":
         raise ValueError(f"{path}: not a tagger config (task: {task!r})")
-    names = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = set(raw) - names
-    if unknown:
-        raise ValueError(f"{path}: unknown config keys {sorted(unknown)}")
-    raw.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        return TrainConfig(**raw)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+    return build_config(TrainConfig, raw, path, overrides)
 
 
 def _precision_flags(choice: str) -> dict:
@@ -337,14 +347,7 @@ def register(subparsers) -> None:
 
 def _task_of(path: str) -> tuple[str, dict]:
     """The config's `task` (tagger, the default, or roles) and its raw mapping."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read config: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: config must be a mapping")
+    raw = read_config(path)
     return str(raw.get("task", "tagger")), raw
 
 
