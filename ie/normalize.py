@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ie.models import Document, Normalized
+from ie.t2s import convert as t2s_convert
 
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
@@ -49,8 +50,15 @@ def _apply(text: str, offs: list[int], edits: list[tuple[int, int, str]]) -> tup
         out_offs.extend(offs[pos:s])
         if r:
             out.append(r)
-            last = max(e - 1, s)
-            out_offs.extend(offs[min(s + i, last)] for i in range(len(r)))
+            # offs[min(s + i, max(e - 1, s))] for each char i of r, by slices
+            k, w = len(r), e - s
+            if w == 0:
+                out_offs.extend([offs[s]] * k)
+            elif k <= w:
+                out_offs.extend(offs[s:s + k])
+            else:
+                out_offs.extend(offs[s:e])
+                out_offs.extend([offs[e - 1]] * (k - w))
         pos = e
     out.append(text[pos:])
     out_offs.extend(offs[pos:])
@@ -66,9 +74,18 @@ def _sub(pattern: re.Pattern, repl: Callable[[re.Match], str], text: str, offs: 
     return _apply(text, offs, edits)
 
 
-def _translate_1to1(table: dict[int, str], text: str, offs: list[int]) -> tuple[str, list[int]]:
-    """Char-for-char translation (every value is exactly one char): offsets do not move."""
-    return text.translate(table), offs
+def _translate_1to1(table: dict[int, str], keys: re.Pattern, text: str, offs: list[int]) -> tuple[str, list[int]]:
+    """Char-for-char translation (every value is exactly one char): offsets do not move.
+
+    Only the characters the table holds are replaced, found by `keys`, the class of its keys (_key_class):
+    str.translate with a dict looks up every character of the text, and most characters are in no table."""
+    if keys.search(text) is None:
+        return text, offs
+    return keys.sub(lambda m: table[ord(m.group())], text), offs
+
+
+def _key_class(table: dict[int, str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(table)) + "]")
 
 
 # ---------------------------------------------------------------------------------------------- 1. newlines
@@ -223,28 +240,25 @@ for _o in list(range(0x2F00, 0x2FD6)) + list(range(0xF900, 0xFB00)):
         _RADICALS[_o] = _n
 
 
+_RADICAL_KEYS = _key_class(_RADICALS)
+
+
 def fold_radicals(text: str, offs: list[int]) -> tuple[str, list[int]]:
-    return _translate_1to1(_RADICALS, text, offs)
+    return _translate_1to1(_RADICALS, _RADICAL_KEYS, text, offs)
 
 
 # ---------------------------------------------------------------------------------------------- 5. t2s
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-    return opencc.OpenCC("t2s")
-
-
 @lru_cache(maxsize=None)
 def _t2s_char(ch: str) -> str:
-    out = _converter().convert(ch)
+    out = t2s_convert(ch)
     return out if len(out) == 1 else ch
 
 
 @lru_cache(maxsize=1)
 def _traditional_chars() -> frozenset[str]:
     """Every char that t2s changes on its own, read once from opencc's character table; lines without any
-    of them are skipped (opencc is pure Python and slow), which makes simplified reports cost nothing."""
+    of them are skipped, which makes simplified reports cost nothing."""
     import opencc as _m
     from pathlib import Path
     table = Path(_m.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -260,17 +274,17 @@ _LINE = re.compile(r"[^\n]+")
 
 
 def to_simplified(text: str, offs: list[int]) -> tuple[str, list[int]]:
-    """opencc t2s line by line (phrase-aware); a line whose length would change is converted char by char."""
+    """opencc t2s line by line (phrase-aware, ie.t2s); a line whose length would change is converted char by
+    char."""
     trad = _traditional_chars()
-    if not any(c in trad for c in text):
+    if trad.isdisjoint(text):         # a set test in C: most reports hold no traditional character at all
         return text, offs
-    cc = _converter()
 
     def repl(m: re.Match) -> str:
         line = m.group(0)
-        if not any(c in trad for c in line):
+        if trad.isdisjoint(line):
             return line
-        out = cc.convert(line)
+        out = t2s_convert(line)
         if len(out) != len(line):
             out = "".join(_t2s_char(c) for c in line)
         return out
@@ -291,8 +305,11 @@ for _c in "％．＋－":
     _WIDTH[ord(_c)] = chr(ord(_c) - 0xFEE0)
 
 
+_WIDTH_KEYS = _key_class(_WIDTH)
+
+
 def fold_width(text: str, offs: list[int]) -> tuple[str, list[int]]:
-    return _translate_1to1(_WIDTH, text, offs)
+    return _translate_1to1(_WIDTH, _WIDTH_KEYS, text, offs)
 
 
 # ---------------------------------------------------------------------------------------------- 7. chrome
