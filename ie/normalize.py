@@ -193,10 +193,36 @@ def _repair_utf8_run(m: re.Match) -> str:
     return fixed if common_fixed >= common_run + 0.3 else run
 
 
+@lru_cache(maxsize=1)
+def _utf8_runs() -> re.Pattern:
+    """The runs of _UTF8_AS_GBK that _repair_utf8_run may repair: those whose first character can begin one.
+
+    A repair is CJK or punctuation (_MOJI_OK), so the run's first two GB18030 bytes are the first two UTF-8
+    bytes of such a character: few GBK codes (路 C2B7 for ·, GBK extension codes for the rest). Other runs are
+    left as they are by _repair_utf8_run whatever they hold, so only these are tried: a report has hundreds of
+    runs, and a Python call and a failed decode for each cost more than the rest of the step."""
+    chars = [chr(o) for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF01, 0xFF5E))
+             for o in range(a, b + 1)] + list(CJK_PUNCT + "\u3000")
+    prefixes = {c.encode("utf-8")[:2] for c in chars}
+    starts = set()
+    for pair in prefixes:
+        try:
+            ch = pair.decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and ch.encode("gb18030") == pair:
+            starts.add(ch)
+    run = rf"[^\x00-\x7f\s{CJK_PUNCT}]"
+    # a start char not preceded by a run char (the run's first), then the rest: _UTF8_AS_GBK's maximal runs
+    return re.compile("[" + "".join(sorted(starts)) + rf"](?<!{run}.){run}{{2,}}")
+
+
 def repair_mojibake(text: str, offs: list[int]) -> tuple[str, list[int]]:
     if "?" in text or "\ufffd" in text:
         text, offs = _sub(_MOJIBAKE, _repair_run, text, offs)
-    text, offs = _sub(_UTF8_AS_GBK, _repair_utf8_run, text, offs)
+    text, offs = _sub(_utf8_runs(), _repair_utf8_run, text, offs)
+    if "\ufffd" not in text:
+        return text, offs
     # what is left of U+FFFD cannot be recovered: drop it rather than invent a character
     return _sub(re.compile("\ufffd"), lambda m: "", text, offs)
 
@@ -346,9 +372,37 @@ _CHROME_INLINE = re.compile(
 )
 
 
+# Every match of _CHROME_INLINE holds one of these words, and starts at it or at the spaces (and 【) before it.
+# The pattern is tried only there: tried at every character of a report it cost more than the rest of
+# normalization. A look-ahead finds every occurrence, overlapping ones included.
+_CHROME_INLINE_KEYS = re.compile("(?=<!--|-->|当前位置|微信|微博|QQ空间|全真版|文字版|文件下载|相关链接|打印|收藏|关闭"
+                                 "|分享|浏览量|浏览次数|点击数|点击量|访问量|字体|我要纠错|返回顶部)")
+
+
+def _chrome_inline_edits(text: str) -> list[tuple[int, int, str]]:
+    """_CHROME_INLINE's matches, as deletions: the same as `finditer`, which tries each position from the end of
+    the last match on; here only the positions a match can start at are tried, in the same order."""
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for k in _CHROME_INLINE_KEYS.finditer(text):
+        key = k.start()
+        if key < pos:
+            continue
+        lo = key - 1 if key > 0 and text[key - 1] == "【" else key
+        while lo > pos and text[lo - 1] in " \t":
+            lo -= 1
+        for q in range(max(lo, pos), key + 1):
+            m = _CHROME_INLINE.match(text, q)
+            if m:
+                edits.append((m.start(), m.end(), ""))
+                pos = m.end()
+                break
+    return edits
+
+
 def strip_chrome(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Remove page chrome. Lines with the title or 发布日期/发布时间 are kept (evidence for meta)."""
-    text, offs = _sub(_CHROME_INLINE, lambda m: "", text, offs)
+    text, offs = _apply(text, offs, _chrome_inline_edits(text))
     return _sub(_CHROME_LINE, lambda m: "", text, offs)
 
 
