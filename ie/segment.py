@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ie.models import Section
 from ie.tables.cells import fold
@@ -19,9 +20,18 @@ _PROCUREMENT = re.compile(r"政府集中采购")
 _SIX_OTHER = re.compile(r"逾期不补正|逾期不缴费|逾期未按收费")
 
 
+@lru_cache(maxsize=8)
+def _compact_fold(text: str) -> str:
+    """fold(text) without whitespace (headers are matched across Word-HTML line breaks); memoized for the last
+    few texts, which the template and the report evidence each ask for."""
+    return re.sub(r"\s+", "", fold(text))
+
+
+@lru_cache(maxsize=16)
 def template_by_headers(text: str, year: int | None = None) -> str | None:
-    """'gov2021' / 'gov2019' when the national tables' headers are printed, else None."""
-    f = re.sub(r"\s+", "", fold(text))
+    """'gov2021' / 'gov2019' when the national tables' headers are printed, else None (memoized: the
+    extraction asks three times per report)."""
+    f = _compact_fold(text)
     n21 = len(_GOV2021.findall(f)) + (2 if _SIX_OTHER.search(f) else 0)
     n19 = len(_GOV2019.findall(f))
     if year is None or year >= 2019:
@@ -145,7 +155,7 @@ class ReportEvidence:
 def report_evidence(text: str, title: str | None) -> ReportEvidence:
     keys = sorted({s.key for s in split_sections(text)} & _REPORT_SECTION_KEYS)
     tables = template_by_headers(text)
-    if tables is None and _STAT_TABLE.search(re.sub(r"\s+", "", fold(text))):
+    if tables is None and _STAT_TABLE.search(_compact_fold(text)):
         tables = "statistics"
     return ReportEvidence(title, keys, tables, _mostly_chinese(text))
 

@@ -37,8 +37,11 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+@lru_cache(maxsize=8)
 def fold(text: str) -> str:
-    """One-to-one character folding used for matching only (never for quotes)."""
+    """One-to-one character folding used for matching only (never for quotes).
+
+    Memoized for the last few texts: the template, the sections and the tables all fold the same report."""
     return text.translate(_FOLD_TABLE)
 
 

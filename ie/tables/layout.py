@@ -29,7 +29,9 @@ _TOKEN = re.compile(
     r"|(?P<pipe>\|)"
     r"|(?P<nl>\n)"
     r"|(?P<ws>[ \t\u3000]+)"
-    r"|(?P<other>.)",
+    # label text: a run of characters none of the branches above can start with reads as one token (the same
+    # as one token per character, see tokenize); any other character alone
+    r"|(?P<other>[^(\dOoIlSB〇+\-—/－–无|\n \t\u3000]+|.)",
     re.S,
 )
 
@@ -167,12 +169,8 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
     cur: Row | None = None
     label_parts: list[str] = []
     line_no = 0
-    noise_spans = [
-        (a, b) for a, b in _lines(folded, start, end) if _NOISE.match(folded[a:b])
-    ]
-
-    def in_noise(pos: int) -> bool:
-        return any(a <= pos < b for a, b in noise_spans)
+    # whether each line (numbered as line_no counts them) is noise; every token but a newline lies on one line
+    noise_lines = [_NOISE.match(folded[a:b]) is not None for a, b in _lines(folded, start, end)]
 
     has_pipes = "|" in seg
     lone_layout = lone_number_layout([l for l in (folded[a:b].strip() for a, b in _lines(folded, start, end)) if l])
@@ -201,7 +199,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
                 close()
             prev_sep = True
             continue
-        if in_noise(pos) or kind == "note":
+        if kind == "note" or noise_lines[line_no]:
             continue
         if kind == "pipe":
             # In pipe rows an empty cell between two numbers is a blank (null) cell; blanks at the row's end are
@@ -236,7 +234,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
                 cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit, alone=alone))
             prev_sep = False
             continue
-        # label character
+        # label characters: a run of them does what its first does, then only adds to the label
         pending.clear()
         if cur is not None and cur.atoms:
             close()
