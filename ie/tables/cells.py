@@ -45,6 +45,10 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+_NOT_DIGIT = re.compile(r"[^\d.+-]")
+_SIGN_APART = re.compile(r"^\+[ \t]+")
+
+
 @dataclass
 class Atom:
     """A run of digits (optional sign, decimals, unit) printed in a table; may hold several lost cells."""
@@ -59,7 +63,7 @@ class Atom:
 
     @property
     def digits(self) -> str:
-        return re.sub(r"[^\d.+-]", "", self.text)
+        return _NOT_DIGIT.sub("", self.text)
 
     @property
     def unit(self) -> str | None:
@@ -101,10 +105,14 @@ def ocr_digits(text: str) -> str:
 _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> int | float | None:
-    """'+26' → 26, '-11' → -11, '2375.064' → 2375.064, '无' → 0, '/' → None."""
+    """'+26' → 26, '-11' → -11, '2375.064' → 2375.064, '无' → 0, '/' → None.
+
+    Memoized: the solver reads the same few printed cells once per option (the value is immutable)."""
     t = text.strip().replace(",", "")     # thousands separators: 1,234
-    t = re.sub(r"^\+[ \t]+", "+", t)      # a sign printed apart from its digits
+    if t[:1] == "+":
+        t = _SIGN_APART.sub("+", t)       # a sign printed apart from its digits
     for unit in ("万元", "元", "件", "条", "个", "项", "笔"):
         if t.endswith(unit):
             t = t[: -len(unit)]

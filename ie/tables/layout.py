@@ -37,6 +37,7 @@ _TOKEN = re.compile(
 
 
 _FOLLOW = re.compile(r"[ \t]*(.?)", re.S)
+_SIGN_APART = re.compile(r"^\+[ \t]+")
 
 
 @dataclass
@@ -218,7 +219,9 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if kind in ("num", "null", "ocr"):
             if cur is None:
                 cur = Row("", pos, line_no)
-            text = re.sub(r"^\+[ \t]+", "+", folded[pos:start + m.end()])
+            text = folded[pos:start + m.end()]
+            if text[:1] == "+":
+                text = _SIGN_APART.sub("+", text)
             # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
             follow = _FOLLOW.match(seg, m.end())
             explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))
