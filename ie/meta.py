@@ -95,8 +95,11 @@ _BODY_MARK = re.compile(r"\s*=*\s*正文\s*(?:=+|[:：])?\s*")
 _HEADER_AUX = re.compile(r"\s+\S.*|\s*https?:\S*|\s*页面链接.*|\s*")
 
 
+@lru_cache(maxsize=8)
 def parse_page_header(text: str) -> PageHeader:
-    """The crawler header at the start of `text`, if there is one; the body starts after its 正文 mark."""
+    """The crawler header at the start of `text`, if there is one; the body starts after its 正文 mark.
+
+    Memoized (title, issuer, date and year each ask for it): callers must not change the result."""
     fields: dict[str, Found] = {}
     pos = 0
     last_end = 0
@@ -271,9 +274,12 @@ def _organ_before(text: str, pos: int) -> Found | None:
     return Found(cand, start, start + len(cand))
 
 
+@lru_cache(maxsize=8)
 def find_signature(text: str, body_start: int = 0) -> Signature | None:
     """The last full date in the second half of the body that stands on its own (a space or line break before,
-    or a signing body; a space, line break or bracket after), with the body printed before it."""
+    or a signing body; a space, line break or bracket after), with the body printed before it.
+
+    Memoized (the issuer and the publication date both ask for it): callers must not change the result."""
     lo = max(body_start, body_start + (len(text) - body_start) // 2)
     c = Compact.of(text, lo)
     best = None
