@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ie.fastre import Fast
 from ie.models import Entity, Evidence, Issue
 from ie.numbers import parse_money, parse_number
 
@@ -93,17 +94,17 @@ _ZERO: dict[str, re.Pattern] = {
     "fees_yuan": re.compile(r"(?:暂?未|暂?不|没有|无|未曾)(?:向[^。；，,]{0,20}?)?(?:收取|产生|发生)[^。；]{0,20}?费"
                             r"|暂?不(?:予)?收费|未收费|免收[^。；]{0,10}?费|无[^。；，,]{0,12}?收费"),
 }
+# searched from their first characters only (未/无/行…): the same matches, without a try at every character
+_ZERO_FAST = {fld: Fast(pat) for fld, pat in _ZERO.items()}
 # A heading that lists the matters, then "none of the above" (有关…行政复议、行政诉讼、行政申诉的情况 无发生上述情况).
 _NONE_OF_THE_ABOVE = re.compile(r"([^。；\n]{0,40}?情况)[\s：:]*(?:无|未|没有)(?:发生)?上述情况")
 _HEADING_WORDS = {"reviews": "行政复议", "lawsuits": "诉讼", "complaints": "申诉|举报|投诉"}
 
 
 def _clause_start(text: str, pos: int, stops: str, limit: int = 80) -> int:
-    i = pos
+    """Just after the last char of `stops` in the `limit` chars before pos (their start when there is none)."""
     lo = max(0, pos - limit)
-    while i > lo and text[i - 1] not in stops:
-        i -= 1
-    return i
+    return max(lo, max(text.rfind(c, lo, pos) for c in stops) + 1)
 
 
 def _in_table_line(text: str, pos: int) -> bool:
@@ -202,11 +203,11 @@ def _count_candidates(text: str, ents: list[Entity], found: dict[str, list]) -> 
 
 
 def _zero_candidates(text: str, found: dict[str, list]) -> None:
-    for fld, pat in _ZERO.items():
-        for m in pat.finditer(text):
-            if _in_table_line(text, m.start()):
+    for fld, pat in _ZERO_FAST.items():
+        for s, e in pat.spans(text):
+            if _in_table_line(text, s):
                 continue
-            found[fld].append((m.start(), 0, span_evidence(text, m.start(), m.end(), None, note="stated as none")))
+            found[fld].append((s, 0, span_evidence(text, s, e, None, note="stated as none")))
     # every match ends in 上述情况; the pattern's lazy 0-40 prefix tried at every position cost more than the
     # rest of the prose stage, so texts without the phrase (nearly all) skip it
     for m in _NONE_OF_THE_ABOVE.finditer(text) if "上述情况" in text else ():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ie.fastre import Fast
 from ie.models import Entity
 
 # --- number pieces -----------------------------------------------------------------------------------
@@ -102,38 +103,14 @@ def _table_wrap(text: str, start: int, end: int) -> bool:
 
 
 # --- fast search ---------------------------------------------------------------------------------
-# Most patterns above start with a look-behind, so Python's re tries them at every character of a report. Every
-# match of each starts with a character of a known class, though: `[F](?<=(?=P(?P<_end>))[F])` steps from one
-# such character to the next in C and tries P only there; P's match is the look-ahead's (its first successful
-# path, as in P.finditer), ending where the empty group _end sits. `_spans` then resumes after that end, as
-# finditer does, so the spans are P.finditer's (tests/test_rules.py compares them).
-
-def _first_char(pattern: str, first: str) -> re.Pattern:
-    return re.compile(rf"[{first}](?<=(?=(?:{pattern})(?P<_end>))[{first}])")
-
-
-def _spans(fast: re.Pattern, text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = 0
-    while True:
-        m = fast.search(text, pos)
-        if m is None:
-            return out
-        end = m.start("_end")
-        out.append((m.start(), end))
-        pos = end if end > m.start() else end + 1
-
+# Most patterns above start with a look-behind, so Python's re tries them at every character of a report; every
+# match starts with a digit or a Chinese numeral, and ie.fastre searches them from those only (same spans).
 
 # _DATE_RE without its back-reference (a look-behind may not hold one): the same separator twice, spelled out
 _DATE_NO_BACKREF = "|".join(f"(?:{p})" for p in [
     _DATE_PATTERNS[0].replace(r"([-/.])\d{1,2}\1", r"(?:-\d{1,2}-|/\d{1,2}/|\.\d{1,2}\.)"), *_DATE_PATTERNS[1:]])
-_FAST = {
-    "DATE": _first_char(_DATE_NO_BACKREF, rf"\d{_CN_YEAR_DIGITS}"),
-    "MONEY": _first_char(_MONEY_RE.pattern, rf"\d{_CN_DIGITS}"),
-    "PERCENT": _first_char(_PERCENT_RE.pattern, r"\d百"),
-    "COUNT": _first_char(_COUNT_RE.pattern, r"\d"),
-    "CN_COUNT": _first_char(_CN_COUNT_RE.pattern, _CN_DIGITS),
-}
+_FAST = {"DATE": Fast(re.compile(_DATE_NO_BACKREF)), "MONEY": Fast(_MONEY_RE), "PERCENT": Fast(_PERCENT_RE),
+         "COUNT": Fast(_COUNT_RE), "CN_COUNT": Fast(_CN_COUNT_RE)}
 _LONE_YI = re.compile(rf"一[{_CN_DIGITS}]")
 
 
@@ -151,13 +128,13 @@ def _candidates(text: str) -> list[Entity]:
     for m in _DOC_NO_RE.finditer(text):
         add("DOC_NO", _doc_no_start(text, m.start(), m.end()), m.end())
     for label in ("DATE", "MONEY", "PERCENT"):
-        for s, e in _spans(_FAST[label], text):
+        for s, e in _FAST[label].spans(text):
             add(label, s, e)
-    for s, e in _spans(_FAST["COUNT"], text):
+    for s, e in _FAST["COUNT"].spans(text):
         if "\n" in text[s:e] and _table_wrap(text, s, e):
             continue
         add("COUNT", s, e)
-    for s, e in _spans(_FAST["CN_COUNT"], text):
+    for s, e in _FAST["CN_COUNT"].spans(text):
         if text.startswith("一", s) and not _LONE_YI.match(text, s, e):
             continue   # lone 一: 一批, 一次性, 一个 — idiom far more often than a count
         add("COUNT", s, e)
