@@ -102,6 +102,14 @@ class Fast:
             except re.error:            # e.g. a group reference, which a look-behind may not hold
                 self.fast = None
 
+    def finditer(self, text: str):
+        """The match objects of `rx.finditer(text)` (groups included): each is rx.match at a start `spans` found."""
+        if self.fast is None:
+            yield from self.rx.finditer(text)
+            return
+        for s, _ in self.spans(text):
+            yield self.rx.match(text, s)
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         if self.fast is None:
             return [m.span() for m in self.rx.finditer(text)]

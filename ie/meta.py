@@ -155,8 +155,11 @@ def _tokens(text: str, start: int, limit: int) -> list[tuple[int, int]]:
 def _title_window(text: str, toks: list[tuple[int, int]], i: int, glued_ok: bool) -> Found | None:
     """A title made of tokens[i:i+k] (k ≤ 4: a Word or PDF export breaks a heading over lines or spaces);
     with `glued_ok`, also a title that the first sentence of a one-line body follows without a space."""
-    if "报告" not in "".join(text[s:e] for s, e in toks[i:i + 4]):
-        return None             # every title this can return ends in 报告 (_TITLE_RE): most tokens are skipped here
+    # every title this can return ends in 报告 (_TITLE_RE): most tokens are skipped here, first by a slice of the
+    # text the window spans (which holds every char of the window), then by the window itself
+    if "报" not in text[toks[i][0]:toks[min(i + 4, len(toks)) - 1][1]] \
+            or "报告" not in "".join(text[s:e] for s, e in toks[i:i + 4]):
+        return None
     for k in range(1, 5):
         window = toks[i:i + k]
         if len(window) < k or any(e - s > 40 for s, e in window[:-1]):
@@ -415,10 +418,11 @@ def _period_start(printed: str, year: int | None) -> str | None:
     return parse_date(printed)
 
 
+@lru_cache(maxsize=16)
 def find_period(text: str, year: int | None = None) -> tuple[str | None, str | None, int, int]:
     """统计期限: (start, end, span). 'X至12月31日' takes the year of X; a lone 截止日期 gives only the end.
     Matched on the compact text: Word-HTML splits the dates over lines. `year` (the title's) confirms a start
-    whose year was cut to two digits."""
+    whose year was cut to two digits. Memoized (the year and the meta mapping both ask for it)."""
     c = Compact.of(text, 0, min(len(text), 12000))
     for m in _PERIOD_RE.finditer(c.text):
         end_year = YEAR_RE.match(m.group(2))
