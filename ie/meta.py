@@ -12,6 +12,7 @@ matched on a whitespace-free copy of the text that maps back to the original off
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -58,23 +59,43 @@ _NON_SPACE = re.compile(r"\S+")
 
 @dataclass
 class Compact:
-    """`text` without whitespace; `pos[i]` is the offset in the original of compact character i."""
+    """`text` without whitespace, mapped back to the original: compact run k (a run of non-space) starts at
+    compact index `offsets[k]` and at original offset `starts[k]`. Only the few matched spans are ever mapped, so
+    no offset per character is built (`pos` gives that list where wanted)."""
 
     text: str
-    pos: list[int]
+    starts: list[int]
+    offsets: list[int]
 
     @classmethod
     def of(cls, text: str, start: int = 0, end: int | None = None) -> "Compact":
         end = len(text) if end is None else end
         # runs of non-space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan per run
-        pos: list[int] = []
+        starts: list[int] = []
+        offsets: list[int] = []
+        pieces: list[str] = []
+        n = 0
         for m in _NON_SPACE.finditer(text, start, end):
-            pos.extend(range(m.start(), m.end()))
-        return cls("".join(_NON_SPACE.findall(text, start, end)), pos)
+            piece = m.group()
+            starts.append(m.start())
+            offsets.append(n)
+            pieces.append(piece)
+            n += len(piece)
+        return cls("".join(pieces), starts, offsets)
+
+    def _orig(self, i: int) -> int:
+        k = bisect_right(self.offsets, i) - 1
+        return self.starts[k] + i - self.offsets[k]
+
+    @property
+    def pos(self) -> list[int]:
+        """The original offset of every compact character."""
+        bounds = self.offsets[1:] + [len(self.text)]
+        return [p for s, o, b in zip(self.starts, self.offsets, bounds) for p in range(s, s + b - o)]
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         """Original offsets of compact span [s, e)."""
-        return self.pos[s], self.pos[e - 1] + 1
+        return self._orig(s), self._orig(e - 1) + 1
 
 
 def squash(s: str) -> str:
