@@ -37,6 +37,8 @@ class Reading:
     # row options by (row, what the mechanism changes for it): most rows print in full and read alike under
     # every mechanism, so choose_mechanism builds them once, not once per mechanism tried
     row_cache: dict[tuple, tuple[list[Option] | None, bool]] = field(default_factory=dict, repr=False)
+    # the solver's preparation of those rows (ie.tables.solve.Problem.row_memo), shared the same way
+    prepared_rows: dict = field(default_factory=dict, repr=False)
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -74,7 +76,7 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             options[k] = None
     signed = {k: tuple(c == "change" for c in r.cols[k]) for k in r.keys}
     return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan,
-                   open_rows, signed)
+                   open_rows, signed, row_memo=r.prepared_rows)
 
 
 def _mechanism_key(atoms: list[Atom], n: int, mechanism: str | None):

@@ -57,6 +57,9 @@ class Problem:
     open_rows: set[str] = field(default_factory=set)   # rows with too many fillings to weigh (left unknown)
     signed: dict[str, tuple[bool, ...]] = field(default_factory=dict)   # columns that may be negative
     prepared: tuple | None = None                       # prepare()'s result, computed once
+    # (row, id of its option list) → (that list, its prepared options, unexplained?): shared by the problems of
+    # one table under each mechanism, whose rows printed in full have the very same option list
+    row_memo: dict | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -119,7 +122,11 @@ def local_test(idents: list[Identity]):
     terms = [([j for _, j in i.parts], [j for _, j in i.wholes]) for i in idents]
 
     def ok(v: tuple) -> bool:
-        return all(abs(sum(v[j] or 0 for j in a) - sum(v[j] or 0 for j in b)) < 1e-6 for a, b in terms)
+        # sum() over lists rather than generators (the same sums, faster); the solver calls this once per option
+        for a, b in terms:
+            if not abs(sum([v[j] or 0 for j in a]) - sum([v[j] or 0 for j in b])) < 1e-6:
+                return False
+        return True
     return ok
 
 
@@ -133,6 +140,7 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
 def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
     local = local_identities(p.identities)
     out, unexplained = {}, []
+    memo = p.row_memo if p.row_memo is not None else {}
     for r in p.rows:
         opts = p.options.get(r)
         if opts is None:
@@ -140,16 +148,26 @@ def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[st
         if not opts:              # printed, but in no way that fills the row: its cells stay unknown
             unexplained.append(r)
             continue
-        dist = _distinct(opts)
-        dist = [(o, v) for o, v in dist if _usable(v, p.integer, p.signed.get(r))] or dist
-        if len(dist) > 1 or any(o.how != "printed" for o, _ in dist):
-            ok = local_test(local.get(r, []))
-            fit = [(o, v) for o, v in dist if ok(v)]
-            if not fit and dist:
-                unexplained.append(r)
-            dist = fit or dist
-        out[r] = dist
+        hit = memo.get((r, id(opts)))
+        if hit is None or hit[0] is not opts:
+            hit = memo[(r, id(opts))] = (opts, *_prepare_row(p, r, opts, local.get(r, [])))
+        if hit[2]:
+            unexplained.append(r)
+        out[r] = hit[1]
     return out, unexplained
+
+
+def _prepare_row(p: Problem, r: str, opts: list[Option], local: list[Identity]) -> tuple[list, bool]:
+    """The distinct usable options of one row that fit its own identities, and whether none does."""
+    dist = _distinct(opts)
+    dist = [(o, v) for o, v in dist if _usable(v, p.integer, p.signed.get(r))] or dist
+    if len(dist) > 1 or any(o.how != "printed" for o, _ in dist):
+        ok = local_test(local)
+        fit = [(o, v) for o, v in dist if ok(v)]
+        if not fit and dist:
+            return dist, True
+        dist = fit or dist
+    return dist, False
 
 
 def solve(p: Problem, limit: int = MAX_SOLUTIONS) -> Solution:
