@@ -23,6 +23,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable
 
+from ie.fastre import Fast
 from ie.models import Document, Normalized
 from ie.t2s import convert as t2s_convert
 
@@ -65,7 +66,7 @@ def _apply(text: str, offs: list[int], edits: list[tuple[int, int, str]]) -> tup
     return "".join(out), out_offs
 
 
-def _sub(pattern: re.Pattern, repl: Callable[[re.Match], str], text: str, offs: list[int]):
+def _sub(pattern: re.Pattern | Fast, repl: Callable[[re.Match], str], text: str, offs: list[int]):
     edits = []
     for m in pattern.finditer(text):
         r = repl(m)
@@ -235,11 +236,14 @@ _PINYIN = re.compile(
 )
 
 
+_PINYIN_FAST = Fast(_PINYIN)      # tried at brackets only (ie.fastre), not after every CJK char
+
+
 def strip_pinyin_glosses(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Drop `(wǎng)` after a CJK char; a gloss must carry a tone mark, so `(a)`, `(2018)`, `(以下简称…)` stay."""
     def repl(m: re.Match) -> str:
         return "" if any(c in _TONED for c in m.group(1)) else m.group(0)
-    return _sub(_PINYIN, repl, text, offs)
+    return _sub(_PINYIN_FAST, repl, text, offs)
 
 
 # ---------------------------------------------------------------------------------------------- 4. radicals
@@ -418,10 +422,15 @@ _SPACED = re.compile(
 _LINE_EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.M)
 
 
+# both tried only where their matches can start (spaces, tabs, digits, letters: ie.fastre), the same matches
+_SPACED_FAST = Fast(_SPACED)
+_LINE_EDGES_FAST = Fast(_LINE_EDGES)
+
+
 def tidy_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
-    text, offs = _sub(_LINE_EDGES, lambda m: "", text, offs)
+    text, offs = _sub(_LINE_EDGES_FAST, lambda m: "", text, offs)
     edits = []                       # delete only the spaces, so the token keeps its exact offsets
-    for m in _SPACED.finditer(text):
+    for m in _SPACED_FAST.finditer(text):
         for g in (1, 3):
             if m.group(g):
                 edits.append((m.start(g), m.end(g), ""))
