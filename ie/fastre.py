@@ -110,6 +110,16 @@ class Fast:
         for s, _ in self.spans(text):
             yield self.rx.match(text, s)
 
+    def starts(self, text: str) -> list[int]:
+        """Every position a match of rx starts at, overlapping matches included (rx.match succeeds there)."""
+        search = (self.fast or self.rx).search
+        out: list[int] = []
+        m = search(text, 0)
+        while m is not None:
+            out.append(m.start())
+            m = search(text, m.start() + 1)
+        return out
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         if self.fast is None:
             return [m.span() for m in self.rx.finditer(text)]

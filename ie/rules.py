@@ -111,6 +111,29 @@ _DATE_NO_BACKREF = "|".join(f"(?:{p})" for p in [
     _DATE_PATTERNS[0].replace(r"([-/.])\d{1,2}\1", r"(?:-\d{1,2}-|/\d{1,2}/|\.\d{1,2}\.)"), *_DATE_PATTERNS[1:]])
 _FAST = {"DATE": Fast(re.compile(_DATE_NO_BACKREF)), "MONEY": Fast(_MONEY_RE), "PERCENT": Fast(_PERCENT_RE),
          "COUNT": Fast(_COUNT_RE), "CN_COUNT": Fast(_CN_COUNT_RE)}
+# Every 文号 match holds, 1–12 characters after its start, a bracketed year up to 号 (the first branch after its
+# agency), or 0–8 characters after it 令第N号: only the 13 starts before each such anchor are tried, in order,
+# which finds finditer's matches (its agency prefix tried at every CJK character cost more than all other rules).
+_DOC_NO_ANCHOR = Fast(re.compile(rf"{_OPEN}\s*(?:19|20)\d\d\s*{_CLOSE}\s*第?\s*\d+\s*号|令\s*第\s*\d+\s*号"))
+_DOC_NO_REACH = 12
+
+
+def _doc_no_spans(text: str) -> list[tuple[int, int]]:
+    """`[m.span() for m in _DOC_NO_RE.finditer(text)]`."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for anchor in _DOC_NO_ANCHOR.starts(text):
+        if anchor < pos:
+            continue
+        for q in range(max(pos, anchor - _DOC_NO_REACH), anchor + 1):
+            m = _DOC_NO_RE.match(text, q)
+            if m:
+                out.append(m.span())
+                pos = m.end()
+                break
+    return out
+
+
 _LONE_YI = re.compile(rf"一[{_CN_DIGITS}]")
 
 
@@ -125,8 +148,8 @@ def _candidates(text: str) -> list[Entity]:
 
     for m in _DOC_TITLE_RE.finditer(text):
         add("DOC_TITLE", m.start(), m.end())
-    for m in _DOC_NO_RE.finditer(text):
-        add("DOC_NO", _doc_no_start(text, m.start(), m.end()), m.end())
+    for s, e in _doc_no_spans(text):
+        add("DOC_NO", _doc_no_start(text, s, e), e)
     for label in ("DATE", "MONEY", "PERCENT"):
         for s, e in _FAST[label].spans(text):
             add(label, s, e)
