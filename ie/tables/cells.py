@@ -41,14 +41,35 @@ _FOLD_TABLE = _FoldTable()
 def fold(text: str) -> str:
     """One-to-one character folding used for matching only (never for quotes).
 
-    Memoized for the last few texts: the template, the sections and the tables all fold the same report. Only
-    the distinct characters that fold are replaced, each by one C pass (str.translate with a dict looks every
-    character up); what a character folds to folds to itself (NFKC is idempotent), so the order does not matter."""
-    for c in set(text):
-        folded = _FOLD_TABLE[ord(c)]
-        if folded != c:
-            text = text.replace(c, folded)
+    Memoized for the last few texts: the template, the sections and the tables all fold the same report. The
+    characters that fold are found by one compiled class (str.translate with a dict, or a set of the text's
+    characters, makes a Python object of every character); text beyond the BMP, which that class leaves out,
+    takes the table."""
+    if _ASTRAL.search(text):
+        return text.translate(_FOLD_TABLE)
+    # each distinct folding character replaced in one C pass; what a character folds to folds to itself (NFKC
+    # is idempotent), so the order of the replacements does not matter
+    for c in set(_folding_bmp().findall(text)):
+        text = text.replace(c, _FOLD_TABLE[ord(c)])
     return text
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _folding_bmp() -> re.Pattern:
+    """The class of BMP characters that _fold_char changes (read once from unicodedata, some 20 ms)."""
+    codes = [o for o in range(0x80, 0x10000) if not 0xD800 <= o < 0xE000
+             and not unicodedata.is_normalized("NFKC", chr(o)) and _fold_char(chr(o)) != chr(o)]
+    ranges: list[list[int]] = []
+    for o in codes:
+        if ranges and ranges[-1][1] == o - 1:
+            ranges[-1][1] = o
+        else:
+            ranges.append([o, o])
+    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]")
 
 
 _NOT_DIGIT = re.compile(r"[^\d.+-]")
