@@ -199,6 +199,22 @@ def _title_window(text: str, toks: list[tuple[int, int]], i: int, glued_ok: bool
     return None
 
 
+def _windows_with_bao(text: str, toks: list[tuple[int, int]]) -> list[int]:
+    """The token indexes i whose window (tokens i..i+3) holds a 报, in order: _title_window returns None for
+    every other one. Every non-space character lies in a token, so a 报 at p in token j is in windows j-3..j."""
+    if not toks:
+        return []
+    starts = [s for s, _ in toks]
+    out: set[int] = set()
+    p = text.find("报", toks[0][0], toks[-1][1])
+    while p >= 0:
+        j = bisect_right(starts, p) - 1
+        if j >= 0 and p < toks[j][1]:
+            out.update(range(max(0, j - 3), j + 1))
+        p = text.find("报", p + 1, toks[-1][1])
+    return sorted(out)
+
+
 def _with_body_before(text: str, toks: list[tuple[int, int]], i: int, found: Found) -> Found:
     """`洪泽区人民政府` / `2023年政府信息公开工作年度报告`: a body or place alone before a year-first title is part
     of it."""
@@ -216,7 +232,7 @@ def _body_title(text: str, body_start: int) -> tuple[Found | None, Found | None]
     report title and that no tighter run inside it also is; one followed by 来源：/时间： is the chrome's."""
     toks = _tokens(text, body_start, 15000)
     chrome = None
-    for i in range(len(toks)):
+    for i in _windows_with_bao(text, toks):
         found = _title_window(text, toks, i, glued_ok=toks[i][0] - body_start < 600)
         if found is None:
             continue

@@ -291,6 +291,10 @@ def _fill(p: Problem, opts, choice: dict[str, list[int]], free: set[str]) -> Sol
             continue
         picked = [opts[r][i] for i in choice.get(r, [0])]
         n = len(picked[0][1])
+        if len(picked) == 1:              # one filling: every cell agrees with itself
+            cells[r] = [picked[0][0].cells[j] for j in range(n)]
+            values[r] = [picked[0][1][j] for j in range(n)]
+            continue
         cells[r], values[r] = [], []
         for j in range(n):
             vals = {(v[j] is None, v[j]) for _, v in picked}
