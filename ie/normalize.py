@@ -300,6 +300,29 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=1)
+def _traditional_in_gb2312() -> re.Pattern:
+    """The few traditional characters GB2312 can encode (乾, 後, 於 …), as one class."""
+    chars = []
+    for c in sorted(_traditional_chars()):
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        chars.append(re.escape(c))
+    return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+
+
+def _holds_traditional(text: str) -> bool:
+    """Whether text holds a char of _traditional_chars. A set test over a str makes a Python object of every
+    character; most reports encode in GB2312 (a C loop), and then only its dozen traditional chars can occur."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return not _traditional_chars().isdisjoint(text)
+    return _traditional_in_gb2312().search(text) is not None
+
+
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -307,7 +330,7 @@ def to_simplified(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """opencc t2s line by line (phrase-aware, ie.t2s); a line whose length would change is converted char by
     char."""
     trad = _traditional_chars()
-    if trad.isdisjoint(text):         # a set test in C: most reports hold no traditional character at all
+    if not _holds_traditional(text):      # most reports hold no traditional character at all
         return text, offs
 
     def repl(m: re.Match) -> str:
