@@ -360,9 +360,21 @@ def _fuller_form(text: str, name: str, lo: int) -> Found | None:
     """`洪泽区人民政府` printed elsewhere as `淮安市洪泽区人民政府`: a two- or three-character province or city
     before the name (the usual prefecture/province form)."""
     for n in (2, 3):
-        m = re.compile(rf"[\u4e00-\u9fff]{{{n}}}[省市]" + re.escape(name)).search(text, lo)
-        if m and not name.startswith(m.group(0)[:2]):
-            return Found(m.group(0), m.start(), m.end())
+        m = _cjk_place_before(text, name, n, lo)
+        if m and not name.startswith(m.value[:2]):
+            return m
+    return None
+
+
+def _cjk_place_before(text: str, name: str, n: int, lo: int) -> Found | None:
+    """The first match at or after lo of `[\u4e00-\u9fff]{n}[省市]` + name, found from the occurrences of the
+    name (a regex that starts with a CJK class is tried at every character of the report)."""
+    p = text.find(name, lo + n + 1) if name else -1
+    while p >= 0:
+        q = p - n - 1
+        if text[p - 1] in "省市" and all("\u4e00" <= c <= "\u9fff" for c in text[q:p - 1]):
+            return Found(text[q:p + len(name)], q, p + len(name))
+        p = text.find(name, p + 1)
     return None
 
 
