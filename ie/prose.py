@@ -104,7 +104,18 @@ _HEADING_WORDS = {"reviews": "行政复议", "lawsuits": "诉讼", "complaints":
 def _clause_start(text: str, pos: int, stops: str, limit: int = 80) -> int:
     """Just after the last char of `stops` in the `limit` chars before pos (their start when there is none)."""
     lo = max(0, pos - limit)
-    return max(lo, max(text.rfind(c, lo, pos) for c in stops) + 1)
+    m = _last_stop(stops).match(text, lo, pos)      # greedy: the last stop before pos, in one C call
+    return m.end() if m else lo
+
+
+_LAST_STOP: dict[str, re.Pattern] = {}
+
+
+def _last_stop(stops: str) -> re.Pattern:
+    rx = _LAST_STOP.get(stops)
+    if rx is None:
+        rx = _LAST_STOP[stops] = re.compile("(?s).*[" + re.escape(stops) + "]")
+    return rx
 
 
 def _in_table_line(text: str, pos: int) -> bool:
@@ -113,8 +124,12 @@ def _in_table_line(text: str, pos: int) -> bool:
     return text[line_start:pos].lstrip().startswith("|")
 
 
+_SPACES = re.compile(r"\s+")
+_REST_STOP = re.compile(r"其中|累计|历年|截至|截止")
+
+
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _SPACES.sub("", s)
 
 
 def _count_value(e: Entity, fld: str, text: str | None = None):
@@ -145,7 +160,7 @@ class _Context:
         self.right = after
         # what follows in the sentence, up to a 其中 breakdown (its parts are not further channels) or a
         # cumulative figure beside the year's (历年累计主动公开…M条 is no second channel)
-        self.rest = re.split(r"其中|累计|历年|截至|截止", after)[0]
+        self.rest = _REST_STOP.split(after, 1)[0]
 
     def cumulative(self) -> bool:
         """累计/历年/近3年 in the clause; `全年累计`, `2025年，累计` count the year itself."""
