@@ -60,6 +60,7 @@ class Problem:
     # (row, id of its option list) → (that list, its prepared options, unexplained?): shared by the problems of
     # one table under each mechanism, whose rows printed in full have the very same option list
     row_memo: dict | None = field(default=None, repr=False)
+    settled: Solution | None = field(default=None, repr=False)   # the solution when no row is undecided
 
 
 @dataclass
@@ -171,11 +172,24 @@ def _prepare_row(p: Problem, r: str, opts: list[Option], local: list[Identity]) 
 
 
 def solve(p: Problem, limit: int = MAX_SOLUTIONS) -> Solution:
-    """Solve `p`; with limit=1 only whether any placement exists is settled (the cells are then not final)."""
+    """Solve `p`; with limit=1 only whether any placement exists is settled (the cells are then not final).
+
+    A problem with no undecided row has the same solution under any limit: it is kept, and a later call (the
+    final solve after the feasibility test of ie.tables.choose_mechanism) gets a copy instead of a new search."""
+    if p.settled is not None:
+        return _copy(p.settled)
     opts, unexplained = prepare(p)
     sol = _solve(p, opts, unexplained, limit)
     sol.fillings = {r: len(o) for r, o in opts.items()}
+    if p.settled is sol:                  # _solve found no undecided row: keep a copy of the final result
+        p.settled = _copy(sol)
     return sol
+
+
+def _copy(s: Solution) -> Solution:
+    """A copy a caller may change (ie.tables.prose.settle fills cells in) without changing the kept one."""
+    return Solution(s.status, {r: list(c) for r, c in s.cells.items()}, {r: list(v) for r, v in s.values.items()},
+                    {r: list(u) for r, u in s.undecided.items()}, s.count, list(s.unexplained), dict(s.fillings))
 
 
 def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
@@ -194,6 +208,7 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
         sol = _fill(p, opts, every, set())
         sol.status = "fixed" if all(len(o) == 1 for o in opts.values()) else "ambiguous"
         sol.count, sol.unexplained = 1, unexplained
+        p.settled = sol                   # no search: the same under any limit (solve keeps a copy)
         return sol
     # Identities that involve an undecided row and no unprinted row; the others are the report's own business
     # (a contradiction among printed cells is reported by ie.validate, not solved away).
