@@ -39,6 +39,7 @@ class Reading:
     row_cache: dict[tuple, tuple[list[Option] | None, bool]] = field(default_factory=dict, repr=False)
     # the solver's preparation of those rows (ie.tables.solve.Problem.row_memo), shared the same way
     prepared_rows: dict = field(default_factory=dict, repr=False)
+    identities_cache: tuple | None = field(default=None, repr=False)   # (identities, local ones) for `problem`
 
     def needs_mechanism(self) -> bool:
         """Does some row print fewer whole cells than it has (so dropped blanks or printed-once runs matter)?"""
@@ -53,9 +54,11 @@ class Reading:
 def problem(r: Reading, mechanism: str | None) -> Problem:
     options: dict[str, list[Option] | None] = {}
     open_rows: set[str] = set()
-    cols0 = r.cols[r.keys[0]] if r.keys else []
-    idents = r.identities(r.keys, cols0) if r.identities else []
-    local = local_identities(idents)
+    if r.identities_cache is None:     # the same for every mechanism tried
+        cols0 = r.cols[r.keys[0]] if r.keys else []
+        idents = r.identities(r.keys, cols0) if r.identities else []
+        r.identities_cache = (idents, local_identities(idents))
+    idents, local = r.identities_cache
     for k in r.keys:
         n = len(r.cols[k])
         if k in r.atoms:
