@@ -109,3 +109,43 @@ def test_meta_report_year_from_title_else_period():
     assert report_year(HEADER.format(org="1") + BODY) == 2019
     assert report_year("统计期限自2016年1月1日起至2016年12月31日止。") == 2016
     assert report_year("没有年份的文字。") is None
+
+
+def test_meta_compact_maps_spans_back_to_the_text():
+    import random
+
+    from ie.meta import Compact
+
+    rnd = random.Random(7)
+    for _ in range(2000):
+        t = "".join(rnd.choice("ab \n\t中") for _ in range(rnd.randint(1, 60)))
+        s = rnd.randint(0, len(t))
+        e = rnd.randint(s, len(t))
+        c = Compact.of(t, s, e)
+        pos = [i for i in range(s, e) if not t[i].isspace()]
+        assert c.text == "".join(t[i] for i in pos) and c.pos == pos
+        for a in range(len(pos)):
+            for b in range(a + 1, min(len(pos), a + 4) + 1):
+                assert c.span(a, b) == (pos[a], pos[b - 1] + 1)
+
+
+def test_meta_fuller_form_found_as_the_pattern_finds_it():
+    import random
+    import re
+
+    from ie.meta import _fuller_form
+
+    def by_regex(text, name, lo):
+        for n in (2, 3):
+            m = re.compile(rf"[\u4e00-\u9fff]{{{n}}}[省市]" + re.escape(name)).search(text, lo)
+            if m and not name.startswith(m.group(0)[:2]):
+                return (m.group(0), m.start(), m.end())
+        return None
+
+    rnd = random.Random(3)
+    for _ in range(5000):
+        t = "".join(rnd.choice(["淮安", "市", "省", "洪泽区", "人民政府", "a", " ", "江苏", "区"]) for _ in range(rnd.randint(0, 12)))
+        name = rnd.choice(["洪泽区", "洪泽区人民政府", "区", "淮安市洪泽区"])
+        lo = rnd.randint(0, len(t))
+        got = _fuller_form(t, name, lo)
+        assert (None if got is None else (got.value, got.start, got.end)) == by_regex(t, name, lo), (t, name, lo)

@@ -240,3 +240,62 @@ def test_normalize_utf8_shown_as_gbk_repaired_when_no_byte_was_lost():
 def test_normalize_real_rare_characters_are_not_taken_for_mojibake():
     for real in ("鏖战犹酣", "龘靐齉", "淮安市洪泽区人民政府"):
         assert N.normalize(real).text == real
+
+
+def test_normalize_utf8_repair_tried_on_the_runs_it_can_repair():
+    """Only runs whose first character can start a repair are tried: the repairs are those of every run."""
+    import random
+
+    from ie import normalize as N
+
+    rnd = random.Random(0)
+    good = "政府信息公开工作年度报告，本机关收到申请件。"
+    texts = [good, "路" + good, "本报告 鏀垮簻淇℃伅 编制"]
+    for _ in range(300):
+        s = "".join(rnd.choice(good) for _ in range(rnd.randint(3, 30)))
+        texts.append(s.encode("utf-8").decode("gbk", errors="ignore") + rnd.choice(["", "。", " x "]) + s)
+    repaired = 0
+    for t in texts:
+        every = [(m.span(), N._repair_utf8_run(m)) for m in N._UTF8_AS_GBK.finditer(t)]
+        tried = [(m.span(), N._repair_utf8_run(m)) for m in N._utf8_runs().finditer(t)]
+        changed = [e for e in every if e[1] != t[e[0][0]:e[0][1]]]
+        assert changed == [e for e in tried if e[1] != t[e[0][0]:e[0][1]]], t
+        repaired += len(changed)
+    assert repaired > 0
+    assert N.normalize(texts[2]).text == "本报告 政府信息 编制"
+
+
+def test_normalize_inline_chrome_found_as_finditer_finds_it():
+    import random
+
+    from ie import normalize as N
+
+    rnd = random.Random(2)
+    frag = ["<!--", "-->", "<!-->", " ", "\t", "【", "】", "打印", "关闭", "微信", "微博", "分享到：", "字体：", "大", "中",
+            "小", "浏览量：", "12", "我要纠错", "当前位置：", "首页", ">", "\n", "收藏", "返回顶部", "文字", "QQ空间", "x"]
+    for _ in range(3000):
+        t = "".join(rnd.choice(frag) for _ in range(rnd.randint(1, 15)))
+        assert N._chrome_inline_edits(t) == [(m.start(), m.end(), "") for m in N._CHROME_INLINE.finditer(t)], t
+
+
+def test_normalize_traditional_test_agrees_with_the_set():
+    import random
+
+    from ie import normalize as N
+
+    trad = N._traditional_chars()
+    rnd = random.Random(1)
+    pool = sorted(trad)[:40] + list("中文报告政府乾後於abc •\n")
+    for _ in range(5000):
+        t = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 8)))
+        assert N._holds_traditional(t) == (not trad.isdisjoint(t)), t
+
+
+def test_normalize_edit_offsets_by_slices():
+    """Each replacement char maps to the source of text[s+i], or of text[e-1] once the replacement is longer."""
+    from ie.normalize import _apply
+
+    offs = [10, 11, 12, 13, 14, 15]
+    assert _apply("abcde", offs, [(1, 3, "XYZW")]) == ("aXYZWde", [10, 11, 12, 12, 12, 13, 14, 15])
+    assert _apply("abcde", offs, [(1, 4, "X")]) == ("aXe", [10, 11, 14, 15])
+    assert _apply("abcde", offs, [(2, 2, "XY")]) == ("abXYcde", [10, 11, 12, 12, 12, 13, 14, 15])

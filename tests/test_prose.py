@@ -131,3 +131,18 @@ def test_prose_span_cut_before_its_unit_is_judged_by_the_unit():
     text = normalize("因政府信息公开被提起行政诉讼3件。").text
     i = text.index("3件")
     assert map_report(text, [Entity("COUNT", i, i + 1, "3", 0.9, "model")], "prose").prose == {"lawsuits": 3}
+
+
+def test_prose_clause_start_is_the_last_stop_before_the_span():
+    import random
+
+    from ie.prose import _CLAUSE_END, _SENT_END, _clause_start
+
+    rnd = random.Random(5)
+    for _ in range(20000):
+        t = "".join(rnd.choice("ab。；，:x\n，") for _ in range(rnd.randint(0, 120)))
+        pos, stops, limit = rnd.randint(0, len(t)), rnd.choice([_CLAUSE_END, _SENT_END]), rnd.choice([80, 200, 5, 0])
+        i, lo = pos, max(0, pos - limit)
+        while i > lo and t[i - 1] not in stops:      # the definition: walk back to a stop or the limit
+            i -= 1
+        assert _clause_start(t, pos, stops, limit) == i

@@ -92,3 +92,26 @@ def test_rules_vertical_row_header_is_not_a_wrapped_count():
     text = "（三）不予公开 0 0 0 0 0 0 0\n本\n1 0 0 0 0 0 0\n年"
     assert [e for e in find_entities(text) if e.label == "COUNT"] == []
     assert [e.text for e in find_entities("公开政府常务会议 7\n期，解读信息7条")] == ["7\n期", "7条"]
+
+
+def test_rules_fast_search_finds_what_the_patterns_find():
+    """The rules search their patterns from the first characters (ie.fastre) and 文号 from their anchors: the
+    spans must be each pattern's finditer spans, on text dense in numbers, dates, brackets and 令."""
+    import random
+    import re
+
+    from ie import rules as R
+
+    rnd = random.Random(3)
+    pieces = list("0123456789一二三四五六七八九十两〇○O零百千万亿余多元件次人年月日号第届-/.:% \n,〔〕()（）【】令") + \
+        ["2019", "2020-01-02", "2019/3/", "百分之", "人次", "万元", "个人", "条例", "年度", "12月", "二〇一九年",
+         "国办发", "按照", "令第", "第12号", "人民政府", "〔2020〕"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(4000)]
+    pairs = {"DATE": R._DATE_RE, "MONEY": R._MONEY_RE, "PERCENT": R._PERCENT_RE, "COUNT": R._COUNT_RE,
+             "CN_COUNT": R._CN_COUNT_RE}
+    for t in texts:
+        for label, rx in pairs.items():
+            assert R._FAST[label].spans(t) == [m.span() for m in rx.finditer(t)], (label, t)
+        assert R._doc_no_spans(t) == [m.span() for m in R._DOC_NO_RE.finditer(t)], t
+    assert all(f.fast is not None for f in R._FAST.values())
+    assert re.compile(R._DATE_NO_BACKREF).groups == 0

@@ -96,3 +96,14 @@ def test_speed_schema_check_is_compiled(small_report):
         best = min(best, time.perf_counter() - t0)
     assert best < 0.05, f"10 schema checks took {best:.3f} s"
     assert schema_errors(report) == []
+
+
+def test_speed_rule_patterns_are_searched_from_their_first_characters():
+    """A pattern that starts with a look-behind or a group is tried at every character of a report unless
+    ie.fastre can read its first characters: a change that makes one unreadable (a back-reference, a leading
+    `.`) silently doubles the rules stage. The spans themselves are checked in test_rules / test_fastre."""
+    from ie import normalize, prose, rules, segment
+
+    fast = [*rules._FAST.values(), *prose._ZERO_FAST.values(), segment._HEADING_FAST, normalize._PINYIN_FAST,
+            normalize._SPACED_FAST, normalize._LINE_EDGES_FAST, rules._DOC_NO_ANCHOR]
+    assert all(f.fast is not None for f in fast), [f.rx.pattern[:60] for f in fast if f.fast is None]

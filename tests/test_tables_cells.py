@@ -33,3 +33,16 @@ def test_tables_cells_valid_part(piece, ok):
 
 def test_tables_cells_thousands_separator():
     assert parse_number("3,985,758") == 3985758 and parse_number("1,234.5万元") == 1234.5
+
+
+def test_cells_fold_is_the_fold_table_for_every_character():
+    """fold replaces the characters of one compiled class; it must equal translating by _fold_char everywhere."""
+    from ie.tables.cells import _FOLD_TABLE, fold
+
+    chars = "".join(chr(o) for o in range(0x10000) if not 0xD800 <= o < 0xE000)
+    for i in range(0, len(chars), 4096):
+        chunk = chars[i:i + 4096]
+        assert fold.__wrapped__(chunk) == chunk.translate(_FOLD_TABLE)
+    astral = "数据𝐀𝟏（１）"             # beyond the BMP the table itself is used
+    assert fold(astral) == astral.translate(_FOLD_TABLE)
+    assert fold("（一）２０２３年　１２件") == "(一)2023年 12件"
