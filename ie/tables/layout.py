@@ -28,10 +28,10 @@ _TOKEN = re.compile(
     r"|(?P<null>(?<![^\s|])(?:--|——|—|-|/|－|–|无)(?![^\s|]))"
     r"|(?P<pipe>\|)"
     r"|(?P<nl>\n)"
-    r"|(?P<ws>[ \t\u3000]+)"
+    # Spaces are no token: tokenize skipped them, so the scan steps over them in C (no branch starts with one).
     # label text: a run of characters none of the branches above can start with reads as one token (the same
-    # as one token per character, see tokenize); any other character alone
-    r"|(?P<other>[^(\dOoIlSB〇+\-—/－–无|\n \t\u3000]+|.)",
+    # as one token per character, see tokenize); any other character but a space alone
+    r"|(?P<other>[^(\dOoIlSB〇+\-—/－–无|\n \t\u3000]+|[^ \t\u3000])",
     re.S,
 )
 
@@ -210,8 +210,6 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
             elif not flow and prev_pipe and cur is not None and label_parts:
                 cur.lead.append(Atom("", last_pipe + 1, last_pipe + 1, explicit=True))
             prev_sep, prev_pipe, last_pipe = True, True, pos
-            continue
-        if kind == "ws":
             continue
         prev_pipe = False
         if kind == "ocr" and not any(ch.isdigit() for ch in m.group()) and len(m.group()) > 1:
