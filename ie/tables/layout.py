@@ -128,14 +128,19 @@ def is_flow(folded: str, start: int, end: int) -> bool:
     nothing else (Word-HTML scraped text): when most number-bearing lines are a lone number, a row is a label
     and the numbers that follow it, however many lines they take."""
     lines = [folded[a:b].strip() for a, b in _lines(folded, start, end)]
-    lines = [l for l in lines if l]
+    return _flow(lines, lambda: lone_number_layout([l for l in lines if l]))
+
+
+def _flow(stripped: list[str], lone) -> bool:
+    """is_flow over the region's stripped lines; `lone()` tells lone_number_layout of the non-empty ones."""
+    lines = [l for l in stripped if l]
     if not lines:
         return False
     single = sum(1 for l in lines if l.endswith("|") and not l.startswith("|"))
     single += sum(1 for l in lines if set(l) == {"|"})
     if single >= 0.5 * len(lines):
         return True
-    if lone_number_layout(lines):
+    if lone():
         return True
     return any(len(l) > 300 for l in lines)
 
@@ -157,24 +162,23 @@ def _alone_on_line(folded: str, a: int, b: int) -> bool:
 
 def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> list[Row]:
     """Rows (label + number atoms) of the table in folded[start:end]."""
+    spans = _lines(folded, start, end)
+    stripped = [folded[a:b].strip() for a, b in spans]
+    lone_layout = lone_number_layout([l for l in stripped if l])
     if flow is None:
-        flow = is_flow(folded, start, end)
-    # Ordinal digits (the 2 of "2.其他法律…") become label characters before numbers are read.
-    work = list(folded[start:end])
-    for m in _ORDINAL.finditer(folded, start, end):
-        for i in range(m.start(), m.end()):
-            work[i - start] = "§"
-    seg = "".join(work)
+        flow = _flow(stripped, lambda: lone_layout)
+    # Ordinal digits (the 2 of "2.其他法律…") become label characters before numbers are read (_ORDINAL has
+    # no look-behind and its look-ahead ends at `end` either way: the region alone gives the same matches).
+    seg = _ORDINAL.sub(lambda m: "§" * len(m.group()), folded[start:end])
 
     rows: list[Row] = []
     cur: Row | None = None
     label_parts: list[str] = []
     line_no = 0
     # whether each line (numbered as line_no counts them) is noise; every token but a newline lies on one line
-    noise_lines = [_NOISE.match(folded[a:b]) is not None for a, b in _lines(folded, start, end)]
+    noise_lines = [_NOISE.match(folded[a:b]) is not None for a, b in spans]
 
     has_pipes = "|" in seg
-    lone_layout = lone_number_layout([l for l in (folded[a:b].strip() for a, b in _lines(folded, start, end)) if l])
     pending: list[Atom] = []
     prev_pipe, last_pipe = False, start
 
