@@ -95,8 +95,14 @@ def choose_mechanism(readings: dict[str, Reading]) -> tuple[str | None, dict[str
 
     def fits(m: str) -> tuple[bool, dict[str, Solution]]:
         # Feasibility only (one placement is enough to know a mechanism fits); cells come from the final solve.
-        sols = {k: solve(pr, limit=1) for k, pr in get(m).items()}
-        return not any(s.status == "none" or s.unexplained for s in sols.values()), sols
+        # The first table the mechanism cannot explain refutes it: the others are not solved (the solutions of a
+        # refuted mechanism are never used).
+        sols = {}
+        for k, pr in get(m).items():
+            sols[k] = solve(pr, limit=1)
+            if sols[k].status == "none" or sols[k].unexplained:
+                return False, sols
+        return True, sols
 
     for r in readings.values():
         r.open_rows = set()
