@@ -151,9 +151,11 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 not found", fields))
             continue
         how = placements(r.atoms.get(k, []), sol.cells[k])
+        undecided = set(sol.undecided.get(k, ()))
+        confidence = round(r.confidence.get(k, 1.0) * base, 3)
         for j, c in enumerate(cols):
             cell: Cell | None = sol.cells[k][j]
-            if j in sol.undecided.get(k, []):
+            if j in undecided:
                 continue
             values[k][c] = sol.values[k][j]
             if cell is not None and cell.ocr:
@@ -163,8 +165,7 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
             if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
                 _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
                 evidence[f"{r.section}.{k}.{c}"] = Evidence(
-                    cell.start, cell.end, text[cell.start:cell.end], "table",
-                    round(r.confidence.get(k, 1.0) * base, 3), note=note, placed=how[j])
+                    cell.start, cell.end, text[cell.start:cell.end], "table", confidence, note=note, placed=how[j])
     if r.joined_cells:
         issues.append(Issue("table_number_joined", "info",
                             f"{r.table}: numbers printed over two lines read as one (Word-HTML splits), where the "
