@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -55,43 +56,41 @@ class Signature:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass
 class Compact:
-    """`text` without whitespace, mapped back to the original: compact run k (a run of non-space) starts at
-    compact index `offsets[k]` and at original offset `starts[k]`. Only the few matched spans are ever mapped, so
-    no offset per character is built (`pos` gives that list where wanted)."""
+    """`text` without whitespace, mapped back to the original. The region is runs of non-space (`pieces`)
+    and of space (`gaps`) in turn: compact run k starts at compact index `offsets[k]`, and in the original
+    after the k runs before it and the gaps before it (`gaps_before[k]` chars; one more gap when the region
+    starts with space). Both come from C-level scans and sums: only the few matched spans are ever mapped, so
+    no offset per character nor per run is built in Python (`pos` gives that list where wanted)."""
 
     text: str
-    starts: list[int]
-    offsets: list[int]
+    base: int                  # where the region starts in the original
+    offsets: list[int]         # compact index of each run's first character
+    gaps_before: list[int]     # gaps_before[m]: the length of the first m gaps
 
     @classmethod
     def of(cls, text: str, start: int = 0, end: int | None = None) -> "Compact":
         end = len(text) if end is None else end
-        # runs of non-space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan per run
-        starts: list[int] = []
-        offsets: list[int] = []
-        pieces: list[str] = []
-        n = 0
-        for m in _NON_SPACE.finditer(text, start, end):
-            piece = m.group()
-            starts.append(m.start())
-            offsets.append(n)
-            pieces.append(piece)
-            n += len(piece)
-        return cls("".join(pieces), starts, offsets)
+        # runs of non-space and of space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan each
+        pieces = _NON_SPACE.findall(text, start, end)
+        gaps = _SPACE.findall(text, start, end)
+        lead = 1 if _SPACE.match(text, start, end) else 0
+        offsets = [0, *accumulate(map(len, pieces))][:len(pieces)]
+        gaps_before = [0, *accumulate(map(len, gaps))]
+        return cls("".join(pieces), start, offsets, gaps_before[lead:])
 
     def _orig(self, i: int) -> int:
         k = bisect_right(self.offsets, i) - 1
-        return self.starts[k] + i - self.offsets[k]
+        return self.base + i + self.gaps_before[k]
 
     @property
     def pos(self) -> list[int]:
         """The original offset of every compact character."""
-        bounds = self.offsets[1:] + [len(self.text)]
-        return [p for s, o, b in zip(self.starts, self.offsets, bounds) for p in range(s, s + b - o)]
+        return [self._orig(i) for i in range(len(self.text))]
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         """Original offsets of compact span [s, e)."""
