@@ -18,9 +18,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class _Tables:
     phrases: dict[str, str]      # traditional phrase → simplified (first value)
-    first: frozenset[str]        # characters that start some phrase
-    min_len: int
-    max_len: int
+    lengths: dict[str, tuple[int, ...]]   # first character → the lengths of the phrases it starts
     chars: dict[int, str]        # str.translate table of TSCharacters (first value)
 
 
@@ -42,9 +40,10 @@ def _tables() -> _Tables:
     chars = _read(folder / "TSCharacters.txt")
     if any(len(k) != 1 for k in chars):
         raise RuntimeError("opencc's TSCharacters.txt holds keys longer than one character: ie.t2s needs updating")
-    lengths = [len(k) for k in phrases] or [1]
-    return _Tables(phrases, frozenset(k[0] for k in phrases), max(1, min(lengths)), max(lengths),
-                   {ord(k): v for k, v in chars.items()})
+    lengths: dict[str, set[int]] = {}
+    for k in phrases:
+        lengths.setdefault(k[0], set()).add(len(k))
+    return _Tables(phrases, {c: tuple(sorted(n)) for c, n in lengths.items()}, {ord(k): v for k, v in chars.items()})
 
 
 @lru_cache(maxsize=1)
@@ -58,10 +57,9 @@ def _piece(s: str, t: _Tables) -> str:
     occ: list[tuple[int, int]] = []      # (length, start) of every phrase occurrence
     n = len(s)
     for i, ch in enumerate(s):
-        if ch in t.first:
-            for length in range(t.min_len, min(t.max_len, n - i) + 1):
-                if s[i:i + length] in t.phrases:
-                    occ.append((length, i))
+        for length in t.lengths.get(ch, ()):
+            if i + length <= n and s[i:i + length] in t.phrases:
+                occ.append((length, i))
     if not occ:
         return s.translate(t.chars)
     occ.sort(key=lambda o: (-o[0], o[1]))     # longest first, then leftmost: opencc's order of search
