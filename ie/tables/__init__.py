@@ -164,7 +164,7 @@ def _pool(a: Solution, b: Solution) -> Solution:
     """Cells two solutions agree on (value and blank alike); the rest undecided."""
     out = Solution(a.status if a.status == b.status else "ambiguous", {}, {}, {}, a.count + b.count,
                    a.unexplained + b.unexplained)
-    for r in set(a.cells) & set(b.cells):
+    for r in (r for r in a.cells if r in b.cells):   # a's row order: a set's order would follow the hash seed
         out.cells[r], out.values[r] = [], []
         for j, (ca, va) in enumerate(zip(a.cells[r], a.values[r])):
             vb = b.values[r][j]
