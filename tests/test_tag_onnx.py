@@ -158,7 +158,13 @@ def test_tag_onnx_default_model_export_is_current_and_matches_torch():
     a = [(w.start, np.asarray(w.probs)) for w in onnx_t.window_outputs(text)]
     b = [(w.start, np.asarray(w.probs)) for w in torch_t.window_outputs(text)]
     assert [s for s, _ in a] == [s for s, _ in b]
-    assert max(np.abs(x - y).max() for (_, x), (_, y) in zip(a, b)) < 1e-4       # probabilities
+    gap = max(np.abs(x - y).max() for (_, x), (_, y) in zip(a, b))              # probabilities
+    if ox.session(DEFAULT_MODEL_DIR, 1).get_modelmeta().custom_metadata_map.get("ie.quantized") == "int8":
+        # int8 weights (chosen for the default model on held-out F1, eval_report and the role decisions:
+        # benchmarks/results/onnx_backend.md) move probabilities by a few thousandths, not the tags
+        assert gap < 0.05 and onnx_t.tag_sequence(text)[0] == torch_t.tag_sequence(text)[0]
+    else:
+        assert gap < 1e-4
 
 
 def test_tag_onnx_extract_with_the_default_model_does_not_import_torch(small_report):

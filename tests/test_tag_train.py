@@ -83,7 +83,7 @@ def test_tag_train_saves_safetensors_label_map_and_reports(tiny_model):
     out, metrics = tiny_model
     names = {p.name for p in out.iterdir()}
     assert {"config.json", "model.safetensors", "vocab.txt", "tagger.json", "train_config.yaml",
-            "metrics.json", "training_curve.png", "README.md"} <= names
+            "metrics.json", "training_curve.png", "README.md", "model.onnx"} <= names   # exported at the end
     assert not any(n.endswith((".bin", ".pt", ".pth")) for n in names)
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["id2label"]["0"] == "O" and cfg["label2id"]["B-COUNT"] == 1

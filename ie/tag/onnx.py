@@ -188,6 +188,19 @@ def export_tree(model_dir: str | Path, quantize: bool = False) -> list[Path]:
     return done
 
 
+def export_after_training(model_dir: str | Path) -> Path | None:
+    """`ie train`'s last step: export the model just saved. A failed export costs speed, not the training:
+    it is reported on one line (extract then runs torch) and `ie export-onnx` can retry it."""
+    try:
+        path = export(model_dir)
+    except Exception as exc:       # noqa: BLE001 - the trained weights are saved; never lose them to this
+        print(f"ie train: ONNX export of {model_dir} failed ({type(exc).__name__}: {exc}); extract will use "
+              f"torch. Retry: ie export-onnx {model_dir}", file=sys.stderr)
+        return None
+    print(f"exported {path}")
+    return path
+
+
 # ------------------------------------------------------------------------------------------ inference
 
 def stale_reason(model_dir: str | Path, sess) -> str | None:

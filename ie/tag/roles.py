@@ -571,6 +571,9 @@ def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
         header + yaml.safe_dump(dataclasses.asdict(cfg), allow_unicode=True, sort_keys=False), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_card(out, cfg, metrics)
+    from ie.tag.onnx import export_after_training
+
+    export_after_training(out)           # model.onnx beside the weights: extract runs it without torch
     return metrics
 
 
