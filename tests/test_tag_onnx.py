@@ -131,6 +131,20 @@ def test_tag_onnx_stale_export_falls_back_to_torch_with_a_warning(model_dir, tmp
         Tagger.from_pretrained(d, num_threads=1, backend="onnxruntime")
 
 
+def test_tag_onnx_damaged_export_falls_back_to_torch_with_a_warning(model_dir, tmp_path, capsys):
+    import shutil
+
+    from ie.tag.infer import Tagger
+
+    d = tmp_path / "m"
+    shutil.copytree(model_dir, d)
+    (d / "model.onnx").write_bytes(b"not an onnx file")
+    capsys.readouterr()
+    assert Tagger.from_pretrained(d, num_threads=1).backend == "torch"
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot be loaded" in err[0]
+
+
 def test_tag_onnx_missing_export_uses_torch_quietly(model_dir, tmp_path, capsys):
     import shutil
 

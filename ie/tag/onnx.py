@@ -214,8 +214,8 @@ def stale_reason(model_dir: str | Path, sess) -> str | None:
 
 
 def session(model_dir: str | Path, threads: int):
-    """An ONNX Runtime session for `model_dir/model.onnx`, or None: no onnxruntime, no export, or a stale one
-    (warned about on stderr, one line). `threads`: intra-op threads (the worker's share of the cores)."""
+    """An ONNX Runtime session for `model_dir/model.onnx`, or None: no onnxruntime, no export, or a stale or
+    unreadable one (warned about on stderr, one line). `threads`: intra-op threads (the worker's share of the cores)."""
     model_dir = Path(model_dir)
     path = model_dir / ONNX_FILE
     if not path.exists() or not (model_dir / WEIGHTS_FILE).exists():
@@ -233,7 +233,12 @@ def session(model_dir: str | Path, threads: int):
     # OMP_WAIT_POLICY=PASSIVE does for torch (ie.tag.infer)
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     so.log_severity_level = 3
-    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    try:
+        sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    except Exception as exc:     # noqa: BLE001 - a damaged or foreign file: the weights beside it still work
+        print(f"ie: warning: {path} cannot be loaded ({type(exc).__name__}: {str(exc)[:120]}); using torch. "
+              f"Re-export: ie export-onnx {model_dir}", file=sys.stderr)
+        return None
     why = stale_reason(model_dir, sess)
     if why is not None:
         print(f"ie: warning: {path} is stale ({why}); using torch. Re-export: ie export-onnx {model_dir}",
