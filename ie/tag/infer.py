@@ -24,7 +24,7 @@ def sensible_threads() -> int:
 BACKENDS = ("auto", "torch", "onnxruntime")
 
 
-def _ort_runner_for(path: Path, threads: int, backend: str | None):
+def ort_runner(path: Path, threads: int, backend: str | None):
     """The ONNX Runtime forward pass of the model in `path` (ie.tag.onnx.OrtRunner), or None: use torch."""
     backend = backend or os.environ.get("IE_BACKEND") or "auto"
     if backend not in BACKENDS:
@@ -41,9 +41,9 @@ def _ort_runner_for(path: Path, threads: int, backend: str | None):
     return OrtRunner(sess)
 
 
-def _ort_runner(path: Path, threads: int, backend: str | None):
-    """As `_ort_runner_for`, called the way Tagger calls its runner."""
-    run = _ort_runner_for(path, threads, backend)
+def _tagger_runner(path: Path, threads: int, backend: str | None):
+    """As `ort_runner`, called the way Tagger calls its runner."""
+    run = ort_runner(path, threads, backend)
     if run is None:
         return None
     return lambda ids, mask, types=None: run(input_ids=ids, attention_mask=mask, token_type_ids=types)
@@ -96,7 +96,7 @@ class Tagger:
             raise FileNotFoundError(f"{path}: no such model directory")
         threads = num_threads or sensible_threads()
         encoder, meta = load_encoder(path)
-        runner = _ort_runner(path, threads, backend)
+        runner = _tagger_runner(path, threads, backend)
         if runner is not None:
             check_labels(path, config_labels(path), meta["tags"], "tagger.json")
             tagger = cls(None, encoder, meta, path, batch_size=batch_size, runner=runner)

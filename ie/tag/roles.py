@@ -179,7 +179,7 @@ class RolePredictor:
         """`num_threads`: inference threads (default: the available cores, at most 8); `backend` as in
         ie.tag.infer.Tagger.from_pretrained (ONNX Runtime where a current model.onnx is there)."""
         from ie.tag.encoding import CharEncoder
-        from ie.tag.infer import _ort_runner_for, check_labels, config_labels, sensible_threads
+        from ie.tag.infer import ort_runner, check_labels, config_labels, sensible_threads
         from ie.tag.vocab import CharVocab
 
         path = Path(path)
@@ -191,7 +191,7 @@ class RolePredictor:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         encoder = CharEncoder(CharVocab.load(path))
         threads = num_threads or sensible_threads()
-        runner = _ort_runner_for(path, threads, backend)
+        runner = ort_runner(path, threads, backend)
         if runner is not None:
             check_labels(path, config_labels(path), meta["labels"], ROLES_FILE)
             return cls(None, encoder, meta, str(path), runner=runner)
