@@ -192,3 +192,13 @@ def test_tag_onnx_extract_with_the_default_model_does_not_import_torch(small_rep
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "[]"
+
+
+def test_tag_onnx_export_command_names_a_folder_it_cannot_export(tmp_path, capsys):
+    from ie.cli import main
+
+    (tmp_path / "empty").mkdir()
+    assert main(["export-onnx", str(tmp_path / "missing"), str(tmp_path / "empty")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and str(tmp_path / "missing") in err[0] and "no such model directory" in err[0]
+    assert str(tmp_path / "empty") in err[1] and "no model.safetensors" in err[1]

@@ -284,6 +284,7 @@ def _run(args) -> int:
             for path in export_tree(d, quantize=args.int8):
                 print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")
         except (FileNotFoundError, ValueError, KeyError, OSError) as exc:
-            print(f"ie export-onnx: {d}: {exc}", file=sys.stderr)
+            msg = str(exc) if str(d) in str(exc) else f"{d}: {exc}"       # name the folder once
+            print(f"ie export-onnx: {msg}", file=sys.stderr)
             failed += 1
     return 2 if failed else 0
