@@ -3,13 +3,15 @@
     python benchmarks/speed_bench.py [CORPUS_DIR] [--repeat 3] [--out benchmarks/results/speed_bench.md]
 
 - start-up: a fresh `python -m ie.cli extract FIRST_REPORT` process, from launch to its exit after writing the
-  one report (imports, model load, the whole pipeline, the schema check, the write); `import torch` alone in a
-  fresh process is timed beside it, since it is most of the model path's start-up.
-- steady state: in one process, after one warm-up report, `extract_file` + `json.dumps` over every .txt
-  report of the corpus, with the default model and rules only in alternation (so both see the same machine
-  load); reports/s, and their ratio measured in the same run.
+  one report (imports, model load, the whole pipeline, the schema check, the write), with the default model on
+  ONNX Runtime (the default), on torch (IE_BACKEND=torch: the model path before the ONNX backend) and rules
+  only; `import torch` and `import onnxruntime` alone in a fresh process are timed beside it.
+- steady state: in one process, after one warm-up report, read + extract + schema check + `json.dumps` over
+  every .txt report of the corpus, per mode in alternation (so all see the same machine load): the default
+  model on ONNX Runtime with all cores and with 1 thread, on torch with all cores, and rules only;
+  reports/s, and each model mode's ratio to rules only measured in the same run.
 - workers: the real batch command over the same reports, fresh processes, `--workers 1` and `--workers 2`
-  (torch threads per worker = cores / workers), start-up included.
+  (inference threads per worker = cores / workers), start-up included.
 
 Every figure is the best of --repeat runs: on a shared machine the best run is the one least disturbed.
 """
@@ -36,10 +38,14 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def child(args: list[str]) -> tuple[float, float]:
+def child(args: list[str], backend: str | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of a fresh Python process running `args` (its workers included); raises if
-    it fails. CPU time is what the process itself used: on a loaded machine it moves less than wall time."""
+    it fails. CPU time is what the process itself used: on a loaded machine it moves less than wall time.
+    `backend`: IE_BACKEND for the child (None: the default, ONNX Runtime where the model has a current export)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env.pop("IE_BACKEND", None)
+    if backend:
+        env["IE_BACKEND"] = backend
     c0, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds, cpu = time.perf_counter() - t0, _children_cpu() - c0
@@ -58,33 +64,54 @@ def extract_cmd(files: list[Path], out: str, *extra: str) -> list[str]:
 
 
 def startup(first: Path, repeat: int) -> dict:
-    times: dict[str, list] = {"model": [], "rules": [], "torch": []}
+    times: dict[str, list] = {"model": [], "model_torch": [], "rules": [], "torch": [], "onnxruntime": []}
     for _ in range(repeat):
-        for mode, extra in (("model", ()), ("rules", ("--no-model",))):
+        for mode, extra, backend in (("model", (), None), ("model_torch", (), "torch"),
+                                     ("rules", ("--no-model",), None)):
             with tempfile.TemporaryDirectory() as out:
-                times[mode].append(child(extract_cmd([first], out, *extra)))
+                times[mode].append(child(extract_cmd([first], out, *extra), backend))
         times["torch"].append(child(["-c", "import torch"]))
+        times["onnxruntime"].append(child(["-c", "import onnxruntime"]))
     return {k: _best(v) for k, v in times.items()}
 
 
-def steady(files: list[Path], repeat: int, threads: int | None = None) -> dict:
-    """Best (wall, CPU) seconds over `files`, per mode; `threads`: torch threads (default: cores)."""
-    from ie.extract import extract_file, load_tagger
+def _extract(f: Path, tagger, roles) -> str:
+    """What extract_file does (read, extract, schema check), with the given models, as JSON text."""
+    from ie.extract import extract_document
+    from ie.read import read_document
+    from ie.schema import schema_errors
 
-    tagger = load_tagger("default")          # before `import torch`: the tagger sets torch's environment
-    if tagger is None:
-        raise SystemExit("no default model in ie/default_model")
-    import torch
+    report = extract_document(read_document(f), tagger, roles=roles)
+    assert not schema_errors(report), f
+    return json.dumps(report, ensure_ascii=False)
 
-    torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
-    extract_file(files[0])                                          # warm-up: model load, first forward
-    extract_file(files[0], use_model=False)
-    runs: dict[str, list] = {"model": [], "rules": []}
+
+def steady(files: list[Path], repeat: int, threads: int) -> dict:
+    """Best (wall, CPU) seconds over `files`, per mode, the modes in alternation (same machine load):
+    the default model on ONNX Runtime with `threads` and 1 thread, on torch with `threads` (the model path
+    before the ONNX backend), and rules only."""
+    from ie.paths import DEFAULT_MODEL_DIR
+    from ie.tag.infer import Tagger
+    from ie.tag.roles import RolePredictor
+
+    def load(backend: str, n: int):
+        return (Tagger.from_pretrained(DEFAULT_MODEL_DIR, num_threads=n, backend=backend),
+                RolePredictor.from_pretrained(DEFAULT_MODEL_DIR / "roles", num_threads=n, backend=backend))
+
+    modes = {"onnx": load("onnxruntime", threads), "onnx_1": load("onnxruntime", 1),
+             "torch": load("torch", threads), "rules": (None, None)}
+    import torch                       # loaded by now for the torch mode; its threads are per process
+
+    for tagger, roles in modes.values():                            # warm-up: first forward, caches
+        _extract(files[0], tagger, roles)
+    runs: dict[str, list] = {k: [] for k in modes}
     for _ in range(repeat):
-        for mode, use_model in (("model", True), ("rules", False)):
+        for mode, (tagger, roles) in modes.items():
+            if mode == "torch":
+                torch.set_num_threads(threads)
             c0, t0 = time.process_time(), time.perf_counter()
             for f in files:
-                json.dumps(extract_file(f, use_model=use_model), ensure_ascii=False)
+                _extract(f, tagger, roles)
             runs[mode].append((time.perf_counter() - t0, time.process_time() - c0))
     return {k: _best(v) for k, v in runs.items()}
 
@@ -113,14 +140,13 @@ def main(argv=None) -> int:
 
     parts = set(args.only or ("startup", "steady", "workers"))
     up = startup(files[0], args.repeat) if "startup" in parts else None
-    st = steady(files, args.repeat) if "steady" in parts else None
-    st1 = steady(files, args.repeat, threads=1) if "steady" in parts else None
-    wk = workers(files, args.repeat) if "workers" in parts else None
-    n = len(files)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count()
+    st = steady(files, args.repeat, cores) if "steady" in parts else None
+    wk = workers(files, args.repeat) if "workers" in parts else None
+    n = len(files)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         f"corpus: {n} .txt reports, {chars} characters (mean {chars // n}); {cores} cores; "
@@ -131,20 +157,31 @@ def main(argv=None) -> int:
     ]
     if up:
         lines += [
-            f"| start-up to the first report, default model (fresh process, `{files[0].name}`) | "
+            f"| start-up to the first report, default model on ONNX Runtime (fresh process, `{files[0].name}`) | "
             f"{up['model'][0]:.2f} s | {up['model'][1]:.2f} s |",
+            f"| start-up to the first report, default model on torch (`IE_BACKEND=torch`) | "
+            f"{up['model_torch'][0]:.2f} s | {up['model_torch'][1]:.2f} s |",
             f"| start-up to the first report, rules only (`--no-model`) | {up['rules'][0]:.2f} s | "
             f"{up['rules'][1]:.2f} s |",
             f"| `import torch` alone (fresh process) | {up['torch'][0]:.2f} s | {up['torch'][1]:.2f} s |",
+            f"| `import onnxruntime` alone (fresh process) | {up['onnxruntime'][0]:.2f} s | "
+            f"{up['onnxruntime'][1]:.2f} s |",
         ]
     if st:
-        for label, res, note in (("default model + rules", st["model"], f"{cores} torch threads"),
-                                 ("default model + rules", st1["model"], "1 torch thread"),
-                                 ("rules only", st["rules"], "")):
-            lines.append(f"| steady state, {label}{', ' + note if note else ''} | {n / res[0]:.1f} reports/s | "
+        rules = st["rules"]
+        for label, key in ((f"default model + rules, ONNX Runtime, {cores} threads", "onnx"),
+                           ("default model + rules, ONNX Runtime, 1 thread", "onnx_1"),
+                           (f"default model + rules, torch, {cores} threads", "torch"),
+                           ("rules only", "rules")):
+            res = st[key]
+            lines.append(f"| steady state, {label} | {n / res[0]:.1f} reports/s | "
                          f"{n / res[1]:.1f} reports per CPU-second |")
-        lines.append(f"| model path / rules only, time per report (same run, {cores} threads) | "
-                     f"{st['model'][0] / st['rules'][0]:.2f}x | {st['model'][1] / st['rules'][1]:.2f}x |")
+        for key, label in (("onnx", "ONNX Runtime"), ("torch", "torch")):
+            lines.append(f"| model path ({label}, {cores} threads) / rules only, time per report (same run) | "
+                         f"{st[key][0] / rules[0]:.2f}x | {st[key][1] / rules[1]:.2f}x |")
+        for key, label in (("onnx", f"ONNX Runtime, {cores} threads"), ("torch", f"torch, {cores} threads")):
+            lines.append(f"| model part alone per report ({label}): model + rules minus rules only | "
+                         f"{1000 * (st[key][0] - rules[0]) / n:.0f} ms | {1000 * (st[key][1] - rules[1]) / n:.0f} ms |")
     if wk:
         for k in (1, 2):
             lines.append(f"| batch of {n}, default model, `--workers {k}` (start-up included) | "

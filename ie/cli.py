@@ -15,6 +15,7 @@ COMMANDS = {
     "tag": "ie.tag.cli",
     "train": "ie.tag.train",
     "pretrain": "ie.tag.pretrain",
+    "export-onnx": "ie.tag.onnx",
     "annotate": "ie.annotate.cli",
     "evaluate": "ie.evaluate",
     "view": "ie.view",

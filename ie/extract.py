@@ -40,8 +40,9 @@ def load_tagger(model: str | None, num_threads: int | None = None):
     """The tagger for `model` ('default', a save_pretrained dir, or a hub name); None when there is none.
 
     'default' quietly falls back to rules when no default model is installed: extraction must work on a
-    fresh checkout before anyone trained a model. Loaded on the first report that needs it (torch is
-    imported then, not before); `num_threads`: torch threads (default: the available cores).
+    fresh checkout before anyone trained a model. Loaded on the first report that needs it (ONNX Runtime, or
+    torch where the folder has no current model.onnx, is imported then, not before); `num_threads`: inference
+    threads (default: the available cores).
     """
     if model is None:
         return None
@@ -55,7 +56,7 @@ def load_tagger(model: str | None, num_threads: int | None = None):
 
 
 def threads_per_worker(workers: int) -> int:
-    """torch threads for each of `workers` processes: the cores shared out, so that two workers with two
+    """Inference threads (ONNX Runtime or torch) for each of `workers` processes: the cores shared out, so that two workers with two
     threads each do not fight over two cores (which made --workers 2 slower than one worker); at most 8
     (more stop paying for a small model, as in ie.tag.infer.sensible_threads)."""
     try:
@@ -66,9 +67,9 @@ def threads_per_worker(workers: int) -> int:
 
 
 @lru_cache(maxsize=4)
-def load_roles(model: str | None):
+def load_roles(model: str | None, num_threads: int | None = None):
     """The role model inside a model directory (its `roles/` subfolder), or None when it has none: then the
-    prose fields come from the cue rules alone."""
+    prose fields come from the cue rules alone. `num_threads` as for load_tagger."""
     if model is None:
         return None
     path = DEFAULT_MODEL_DIR if model == "default" else Path(model)
@@ -78,7 +79,7 @@ def load_roles(model: str | None):
         return None
     from ie.tag.roles import RolePredictor
 
-    return RolePredictor.from_pretrained(path / ROLES_DIR)
+    return RolePredictor.from_pretrained(path / ROLES_DIR, num_threads=num_threads)
 
 
 # ---------------------------------------------------------------- one report
@@ -163,7 +164,7 @@ def extract_file(path: str | Path, model: str | None = "default", use_model: boo
 
     doc = read_document(path)
     tagger = load_tagger(model, num_threads) if use_model else None
-    roles = load_roles(model) if use_model else None
+    roles = load_roles(model, num_threads) if use_model else None
     report = extract_document(doc, tagger, include_text=include_text, force=force, roles=roles)
     errors = schema_errors(report)
     if errors:

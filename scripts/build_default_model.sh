@@ -39,6 +39,11 @@ rm -rf "$out/roles"
 mkdir -p "$out/roles"
 cp "$tmp"/roles/{config.json,model.safetensors,vocab.txt,roles.json,train_config.yaml,metrics.json,README.md} "$out"/roles/
 chmod 644 "$out"/roles/*
+# model.onnx beside each model.safetensors (made from the copied weights, so that the shipped exports name the
+# shipped weights): extract runs them on ONNX Runtime without torch. int8 weights: on the default model they
+# changed no held-out F1, eval_report figure or role decision; after retraining check that again with
+# `python benchmarks/onnx_bench.py` and `python scripts/compare_extract.py` (benchmarks/results/onnx_backend.md)
+ie export-onnx --int8 "$out"
 python - "$out" <<'PY'
 import sys
 from ie.tag.infer import Tagger
@@ -49,5 +54,6 @@ ents = t.tag(text)
 print("reload check:", [(e.label, e.text) for e in ents])
 r = RolePredictor.from_pretrained(sys.argv[1] + "/roles")
 print("roles:", [(p.entity.text, p.role, round(p.prob, 3)) for p in r.predict(text, ents)], "threshold", r.threshold)
+print("backends:", t.backend, r.backend)
 PY
 ls -la "$out" "$out/roles"

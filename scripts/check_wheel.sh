@@ -14,6 +14,9 @@ trap 'rm -rf "$TMP"' EXIT
 WHEEL="$(ls "$TMP"/dist/ie-*.whl)"
 unzip -l "$WHEEL" | grep -q "ie/data/schema/report.schema.json" || { echo "wheel lacks the schema" >&2; exit 1; }
 unzip -l "$WHEEL" | grep -q "ie/default_model/model.safetensors" || { echo "wheel lacks the default model" >&2; exit 1; }
+for f in ie/default_model/model.onnx ie/default_model/roles/model.onnx; do
+  unzip -l "$WHEEL" | grep -q "$f" || { echo "wheel lacks $f (the ONNX Runtime backend)" >&2; exit 1; }
+done
 
 python3 -m venv "$TMP/venv"
 "$TMP/venv/bin/pip" install -q --upgrade pip
@@ -32,6 +35,9 @@ import sys
 from pathlib import Path
 r = json.loads(Path("out", sys.argv[1] + ".json").read_text(encoding="utf-8"))
 assert r["meta"]["template"] in ("prose", "gov2019", "gov2021"), r["meta"]
+from ie.extract import load_roles, load_tagger
+backends = (load_tagger("default").backend, load_roles("default").backend)
+assert backends == ("onnxruntime", "onnxruntime"), backends
 print(f"wheel OK: {r['meta'].get('issuer')} {r['meta'].get('year')} {r['meta']['template']}, "
       f"{len(r.get('entities', []))} entities, {len(r.get('issues', []))} issues")
 PY

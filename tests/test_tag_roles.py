@@ -157,6 +157,7 @@ def test_roles_tiny_training_saves_reloads_and_predicts(tmp_path):
     meta = json.loads((out / "roles.json").read_text())
     assert meta["threshold"] == m["threshold"] and meta["left_chars"] == 48
     pred = RolePredictor.from_pretrained(out)
+    assert pred.backend == "onnxruntime"            # exported at the end of training, current
     text = _tasks()[0]["data"]["text"]
     got = pred.predict(text, [span(text, "100条"), span(text, "7条"), span(text, "三、", "DATE")])
     assert [p.entity.text for p in got] == ["100条", "7条"]

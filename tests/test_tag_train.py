@@ -60,13 +60,15 @@ def test_tag_train_with_char_classes_saves_and_tags_the_same_way(tmp_path):
     assert not (tmp_path / "model" / "mlm").exists()
     meta = json.loads((tmp_path / "model" / "tagger.json").read_text())
     assert meta["char_classes"] is True and meta["o_weight"] == 0.5
-    tagger = Tagger.from_pretrained(tmp_path / "model", num_threads=1)
+    tagger = Tagger.from_pretrained(tmp_path / "model", num_threads=1, backend="torch")
     assert tagger.model.config.type_vocab_size == len(CHAR_CLASSES) and tagger.o_weight == 0.5
     text = "2024年5月6日收到申请12件，依据渝府办发〔2024〕3号办理。" * 2
     seen = []
     tagger.runner = lambda ids, mask, types: seen.append(types) or tagger._torch_runner(ids, mask, types)
     seq, _ = tagger.tag_sequence(text)
     assert len(seq) == len(text) and seen and all(t is not None and t.max() > 0 for t in seen)
+    onnx_tagger = Tagger.from_pretrained(tmp_path / "model", num_threads=1)   # exported by train, types fed
+    assert onnx_tagger.backend == "onnxruntime" and onnx_tagger.tag_sequence(text)[0] == seq
     with_types = tagger._torch_runner(*_batch(tagger, text))
     without = tagger._torch_runner(*_batch(tagger, text)[:2])
     assert not np.allclose(with_types, without)
@@ -83,7 +85,7 @@ def test_tag_train_saves_safetensors_label_map_and_reports(tiny_model):
     out, metrics = tiny_model
     names = {p.name for p in out.iterdir()}
     assert {"config.json", "model.safetensors", "vocab.txt", "tagger.json", "train_config.yaml",
-            "metrics.json", "training_curve.png", "README.md"} <= names
+            "metrics.json", "training_curve.png", "README.md", "model.onnx"} <= names   # exported at the end
     assert not any(n.endswith((".bin", ".pt", ".pth")) for n in names)
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["id2label"]["0"] == "O" and cfg["label2id"]["B-COUNT"] == 1

@@ -57,6 +57,8 @@ class BertTagger(torch.nn.Module):
             **config, "num_labels": len(config["id2label"]),
             "id2label": {int(k): v for k, v in config["id2label"].items()}})
         self.heads = int(config["num_attention_heads"])
+        # sizes as Python ints, not read off tensors: the ONNX export (ie.tag.onnx) traces them as constants
+        self.hidden = int(config["hidden_size"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         self.act = _ACTIVATIONS[config["hidden_act"]]
         self.layers = int(config["num_hidden_layers"])
@@ -70,8 +72,30 @@ class BertTagger(torch.nn.Module):
                      torch.cat([w[f"encoder.layer.{i}.attention.self.{n}.bias"] for n in ("query", "key", "value")]))
                     for i in range(self.layers)]
 
+    # The ONNX export (ie.tag.onnx) traces attention written out with an additive mask, the form ONNX Runtime
+    # runs fastest (fused or as plain MatMul/Softmax); SDPA with a boolean mask traces into NaN guards.
+    explicit_attention = False
+
+    def _attention(self, q, k, v, attention_mask, d: int):
+        scores = torch.matmul(q, k.transpose(-1, -2)) * (1 / math.sqrt(d))
+        if attention_mask is not None:
+            scores = scores + (1.0 - attention_mask[:, None, None, :].to(scores.dtype)) * -1e9
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+    def as_buffers(self) -> "BertTagger":
+        """Register the weights as buffers, so that an export stores them as initializers (what ONNX Runtime's
+        graph optimizations and int8 quantization work on) instead of inline constants."""
+        for i, key in enumerate(list(self.w)):
+            self.register_buffer(f"w{i}", self.w[key])
+            self.w[key] = getattr(self, f"w{i}")
+        for i, (wq, bq) in enumerate(self.qkv):
+            self.register_buffer(f"qkv{i}_w", wq)
+            self.register_buffer(f"qkv{i}_b", bq)
+            self.qkv[i] = (getattr(self, f"qkv{i}_w"), getattr(self, f"qkv{i}_b"))
+        return self
+
     def _ln(self, x, name):
-        return F.layer_norm(x, x.shape[-1:], self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
+        return F.layer_norm(x, (self.hidden,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
 
     def _linear(self, x, name):
         return F.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
@@ -92,12 +116,15 @@ class BertTagger(torch.nn.Module):
         mask = None
         if attention_mask is not None:
             mask = attention_mask[:, None, None, :].bool()        # True = attend
-        h = x.shape[-1]
+        h = self.hidden
         d = h // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             q, k, v = F.linear(x, *self.qkv[i]).view(b, t, 3, self.heads, d).permute(2, 0, 3, 1, 4)
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=1 / math.sqrt(d))
+            if self.explicit_attention:
+                ctx = self._attention(q, k, v, attention_mask, d)
+            else:
+                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=1 / math.sqrt(d))
             ctx = ctx.transpose(1, 2).reshape(b, t, h)
             x = self._ln(self._linear(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             f = self._linear(self.act(self._linear(x, p + "intermediate.dense")), p + "output.dense")

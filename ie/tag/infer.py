@@ -21,6 +21,49 @@ def sensible_threads() -> int:
     return max(1, min(n, 8))
 
 
+BACKENDS = ("auto", "torch", "onnxruntime")
+
+
+def ort_runner(path: Path, threads: int, backend: str | None):
+    """The ONNX Runtime forward pass of the model in `path` (ie.tag.onnx.OrtRunner), or None: use torch."""
+    backend = backend or os.environ.get("IE_BACKEND") or "auto"
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r}: one of {', '.join(BACKENDS)}")
+    if backend == "torch":
+        return None
+    from ie.tag.onnx import ONNX_FILE, OrtRunner, session
+
+    sess = session(path, threads)
+    if sess is None:
+        if backend == "onnxruntime":
+            raise FileNotFoundError(f"{path}: no current {ONNX_FILE} or no onnxruntime (ie export-onnx {path})")
+        return None
+    return OrtRunner(sess)
+
+
+def _tagger_runner(path: Path, threads: int, backend: str | None):
+    """As `ort_runner`, called the way Tagger calls its runner."""
+    run = ort_runner(path, threads, backend)
+    if run is None:
+        return None
+    return lambda ids, mask, types=None: run(input_ids=ids, attention_mask=mask, token_type_ids=types)
+
+
+def config_labels(path: Path) -> list[str]:
+    """The label names of config.json in id order."""
+    import json
+
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    id2label = {int(k): v for k, v in config["id2label"].items()}
+    return [id2label[i] for i in range(len(id2label))]
+
+
+def check_labels(path: Path, model_labels: list[str], meta_labels: list[str], meta_file: str) -> None:
+    if list(model_labels) != list(meta_labels):
+        raise ValueError(f"{path}: config.json labels {list(model_labels)} disagree with {meta_file} "
+                         f"{list(meta_labels)}")
+
+
 class Tagger:
     """Character tagger. `runner(input_ids, attention_mask, token_type_ids) -> logits` (numpy; the type ids are
     None unless the model was trained with character classes) lets another backend
@@ -38,33 +81,43 @@ class Tagger:
         self.path = str(path) if path else None
         self.batch_size = batch_size
         self.runner = runner or self._torch_runner
+        self.backend = "torch" if runner is None else "custom"
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, num_threads: int | None = None,
-                        batch_size: int = 16) -> "Tagger":
+                        batch_size: int = 16, backend: str | None = None) -> "Tagger":
+        """`backend`: "auto" (ONNX Runtime where the folder holds a current model.onnx and onnxruntime is
+        installed, else torch), "torch" or "onnxruntime"; default: $IE_BACKEND, else "auto"."""
+        from ie.paths import DEFAULT_MODEL_DIR
+        from ie.tag.encoding import load_encoder
+
+        path = Path(path) if path else DEFAULT_MODEL_DIR
+        if not path.is_dir():
+            raise FileNotFoundError(f"{path}: no such model directory")
+        threads = num_threads or sensible_threads()
+        encoder, meta = load_encoder(path)
+        runner = _tagger_runner(path, threads, backend)
+        if runner is not None:
+            check_labels(path, config_labels(path), meta["tags"], "tagger.json")
+            tagger = cls(None, encoder, meta, path, batch_size=batch_size, runner=runner)
+            tagger.backend = "onnxruntime"
+            return tagger
         # OpenMP threads that spin between operations burn the cores the other thread (or other processes)
         # need: on the shared 2-core machine two torch threads tagged 3-4x slower than one with spinning, as
         # fast with passive waiting (benchmarks/speed_bench.py). Read when torch loads; the user's setting wins.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
 
-        from ie.paths import DEFAULT_MODEL_DIR
         from ie.tag.bert import load as load_plain
-        from ie.tag.encoding import load_encoder
         from ie.tag.model import load_trained
 
-        path = Path(path) if path else DEFAULT_MODEL_DIR
-        if not path.is_dir():
-            raise FileNotFoundError(f"{path}: no such model directory")
-        torch.set_num_threads(num_threads or sensible_threads())
-        encoder, meta = load_encoder(path)
+        torch.set_num_threads(threads)
         # a plain BERT runs without transformers (ie.tag.bert: seconds less to start); anything else through it
         model = load_plain(path)
         if model is None:
             model = load_trained(path)
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        if want != list(meta["tags"]):
-            raise ValueError(f"{path}: config.json labels {want} disagree with tagger.json {meta['tags']}")
+        check_labels(path, want, meta["tags"], "tagger.json")
         return cls(model, encoder, meta, path, batch_size=batch_size)
 
     def _torch_runner(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:

@@ -160,21 +160,27 @@ class RolePrediction:
 
 class RolePredictor:
     """A trained role model: `predict(text, spans)` scores every candidate span; `threshold` is the probability
-    at which ie.map takes the model's field (chosen on training-side documents, saved in roles.json)."""
+    at which ie.map takes the model's field (chosen on training-side documents, saved in roles.json).
+    `runner(**numpy inputs) -> logits` (ONNX Runtime, ie.tag.onnx) stands in for the torch `model`."""
 
-    def __init__(self, model, encoder, meta: dict, path: str | None = None, batch_size: int = 64):
+    def __init__(self, model, encoder, meta: dict, path: str | None = None, batch_size: int = 64,
+                 runner=None):
         self.model, self.encoder, self.meta = model, encoder, meta
         self.labels: list[str] = list(meta["labels"])
         self.threshold = float(meta["threshold"])
         self.path = path
         self.batch_size = batch_size
+        self.runner = runner
+        self.backend = "torch" if runner is None else "onnxruntime"
 
     @classmethod
-    def from_pretrained(cls, path: str | Path) -> "RolePredictor":
-        import torch
-
-        from ie.tag.vocab import CharVocab
+    def from_pretrained(cls, path: str | Path, num_threads: int | None = None,
+                        backend: str | None = None) -> "RolePredictor":
+        """`num_threads`: inference threads (default: the available cores, at most 8); `backend` as in
+        ie.tag.infer.Tagger.from_pretrained (ONNX Runtime where a current model.onnx is there)."""
         from ie.tag.encoding import CharEncoder
+        from ie.tag.infer import ort_runner, check_labels, config_labels, sensible_threads
+        from ie.tag.vocab import CharVocab
 
         path = Path(path)
         meta_path = path / ROLES_FILE
@@ -183,17 +189,28 @@ class RolePredictor:
         if not (path / "model.safetensors").exists():
             raise FileNotFoundError(f"{path}: no model.safetensors (only safetensors weights are loaded)")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        encoder = CharEncoder(CharVocab.load(path))
+        threads = num_threads or sensible_threads()
+        runner = ort_runner(path, threads, backend)
+        if runner is not None:
+            check_labels(path, config_labels(path), meta["labels"], ROLES_FILE)
+            return cls(None, encoder, meta, str(path), runner=runner)
+        import os
+
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")     # as in Tagger.from_pretrained
+        import torch
+
         from ie.tag.bert import load as load_plain
 
+        torch.set_num_threads(threads)
         # the plain-torch forward pass (ie.tag.bert): importing transformers would cost more than the model
         model = load_plain(path, "BertForSpanRole")
         if model is None:
             model = role_model_class().from_pretrained(str(path), use_safetensors=True, dtype=torch.float32)
         model.eval()
         want = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        if want != list(meta["labels"]):
-            raise ValueError(f"{path}: config.json labels {want} disagree with {ROLES_FILE} {meta['labels']}")
-        return cls(model, CharEncoder(CharVocab.load(path)), meta, str(path))
+        check_labels(path, want, meta["labels"], ROLES_FILE)
+        return cls(model, encoder, meta, str(path))
 
     def inputs(self, text: str, spans: list[Entity], sections=None) -> list[RoleInput]:
         from ie.segment import split_sections
@@ -203,27 +220,54 @@ class RolePredictor:
         return [role_input(text, e, heading_at(sections, e.start), self.encoder, m["left_chars"],
                            m["right_chars"], m["heading_chars"]) for e in spans]
 
+    def _logits(self, batch: dict):
+        if self.runner is not None:
+            return self.runner(**batch)
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(**{k: torch.from_numpy(v) for k, v in batch.items()})["logits"]
+        return out.float().numpy()
+
     def predict(self, text: str, spans: list[Entity], sections=None) -> list[RolePrediction]:
         """One prediction per candidate among `spans` (COUNT/MONEY outside table lines), in reading order."""
-        import torch
+        import numpy as np
 
         cands = candidates(text, spans)
         if not cands:
             return []
-        rows = [dataclasses.asdict(r) for r in self.inputs(text, cands, sections)]
-        collate = RoleCollator(self.encoder.pad_id)
-        probs = []
-        with torch.inference_mode():
-            for b in range(0, len(rows), self.batch_size):
-                logits = self.model(**collate(rows[b: b + self.batch_size]))["logits"]
-                probs.append(torch.softmax(logits.float(), -1))
-        p = torch.cat(probs).numpy()
+        rows = self.inputs(text, cands, sections)
+        # batches of similar length pad less (the attention mask keeps the padding out of the result)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i].input_ids))
+        p = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b: b + self.batch_size]
+            z = self._logits(numpy_batch([rows[i] for i in idx], self.encoder.pad_id)).astype(np.float32)
+            z = np.exp(z - z.max(-1, keepdims=True))
+            p[idx] = z / z.sum(-1, keepdims=True)
         out = []
         for e, row in zip(cands, p):
             k = int(row.argmax())
             out.append(RolePrediction(e, None if self.labels[k] == "NONE" else self.labels[k], float(row[k]),
                                       {lab: float(x) for lab, x in zip(self.labels, row)}))
         return out
+
+
+def numpy_batch(rows: list[RoleInput], pad_id: int) -> dict:
+    """Model inputs of `rows`, padded to the longest (int64 arrays, as RoleCollator makes for training)."""
+    import numpy as np
+
+    n = max(len(r.input_ids) for r in rows)
+    out = {k: np.zeros((len(rows), n), dtype=np.int64)
+           for k in ("input_ids", "attention_mask", "token_type_ids", "span_mask")}
+    out["input_ids"].fill(pad_id)
+    for i, r in enumerate(rows):
+        k = len(r.input_ids)
+        out["input_ids"][i, :k] = r.input_ids
+        out["attention_mask"][i, :k] = 1
+        out["token_type_ids"][i, :k] = r.token_type_ids
+        out["span_mask"][i, :k] = r.span_mask
+    return out
 
 
 def model_fields(preds: list[RolePrediction], threshold: float) -> dict[str, RolePrediction]:
@@ -527,6 +571,9 @@ def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
         header + yaml.safe_dump(dataclasses.asdict(cfg), allow_unicode=True, sort_keys=False), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_card(out, cfg, metrics)
+    from ie.tag.onnx import export_after_training
+
+    export_after_training(out)           # model.onnx beside the weights: extract runs it without torch
     return metrics
 
 

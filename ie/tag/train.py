@@ -332,6 +332,9 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         plot_curve(trainer.state.log_history, out / "training_curve.png")
         write_card(out, cfg, metrics)
+        from ie.tag.onnx import export_after_training
+
+        export_after_training(out)       # model.onnx beside the weights: extract runs it without torch
     return metrics
 
 
