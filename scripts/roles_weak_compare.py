@@ -7,9 +7,9 @@ what ie.map would take (at each model's own threshold) on the held-out reports' 
 never enter the held-out set (the held-out reports are hand-annotated corpus reports, and a weak task of a corpus
 report is skipped). Writes benchmarks/results/roles_weak.json.
 
-    python scripts/roles_weak_compare.py [--config configs/roles.yaml] [--epochs N] [--weak annotations/weak]
+    python scripts/roles_weak_compare.py [--config configs/roles.yaml] [--epochs N | --max-steps N] [--weak DIR]
 
-Two role-model trainings: ~5-15 minutes on the shared 2-core CPU (the weak run has ~4x the spans per epoch).
+Two role-model trainings. The weak run has ~4x the spans per epoch: --max-steps gives both the same compute.
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def main(argv=None) -> int:
     ap.add_argument("--config", default="configs/roles.yaml")
     ap.add_argument("--weak", default="annotations/weak", help="weak_data of the run with weak labels")
     ap.add_argument("--epochs", type=float, help="override the config's epochs (both runs)")
+    ap.add_argument("--max-steps", type=int, help="override the config's max_steps (both runs: the same compute)")
     ap.add_argument("--json", default=str(RESULTS))
     args = ap.parse_args(argv)
     raw = read_config(args.config)
@@ -64,14 +65,14 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="ie_roles_weak_") as tmp:
         for name, weak in (("hand only", []), ("hand + weak", [args.weak])):
             cfg = load_role_config(raw, args.config, weak_data=weak, output_dir=f"{tmp}/{len(runs)}",
-                                   epochs=args.epochs)
+                                   epochs=args.epochs, max_steps=args.max_steps)
             runs[name] = train_roles(cfg, args.config)
             print(f"{name}: micro F1 {runs[name]['eval']['micro']['f1']:.3f}", flush=True)
     held = runs["hand only"]["eval_documents"]
     assert held == runs["hand + weak"]["eval_documents"]
     print(f"Held-out reports ({len(held)}): {', '.join(held)}")
     print(table(runs))
-    Path(args.json).write_text(json.dumps({"config": args.config, "epochs": args.epochs, "weak": args.weak,
+    Path(args.json).write_text(json.dumps({"config": args.config, "epochs": args.epochs, "max_steps": args.max_steps, "weak": args.weak,
                                            "held_out": held, "runs": runs}, ensure_ascii=False, indent=2) + "\n",
                                encoding="utf-8")
     return 0
