@@ -4,25 +4,35 @@ Reports are grouped so that an issuer, and every report sharing its wording, sit
 the same body over the years (file stem without the year, and the issuer of SOURCES_2.tsv), joined with the
 wording groups the corpus README names (pingtan_gongan_2009 / pingtan_nongye_2011 / pingtan_caizheng_2010 and
 pingtan_xinfang_2011 / pingtan_haiyu_2011). Groups are dealt into k folds (largest first, each to the fold with
-the fewest role spans so far). Per fold, on the other folds' reports only:
-- a tagger (config --tagger-config, cut to --tagger-steps steps) and a role model (--roles-config, whose
-  threshold is chosen on training-side reports: its own `eval_documents` drawn from the fold's training reports;
-  weak labels of held-out reports are never read);
+the fewest role spans so far). Per fold, on the other folds' reports only, the shipped recipe:
+- a tagger trained by --tagger-config (configs/default.yaml, the shipped tagger's config: fine-tuned from the
+  pretrained checkpoint, augmented copies of the training reports only, no held-out documents inside the fold);
+- a role model trained by --roles-config (configs/roles.yaml, the shipped role model's config) on the training
+  side's hand-made roles plus the weak labels of its `weak_data` (annotations/weak: pool reports) — except the
+  weak labels of every pool report whose issuer (unlabeled/SOURCES.tsv, or the same file stem without the year)
+  belongs to a held-out group. Its threshold is chosen on training-side reports (its own `eval_documents`, drawn
+  from the fold's training reports);
 then the held-out reports are scored three ways:
 - rules only: ie.rules spans; prose fields and roles from the cue rules (ie.prose);
 - model only: tagger spans; roles and prose fields from the role model alone (what it abstains on stays empty,
   so a zero stated in words — no number span — is never the model's);
 - model + rules: what `ie extract` does (ie.map.choose_entities; ie.map.map_prose_with_roles).
 
+What "unseen" means here: no label (hand-made or weak) of a held-out issuer is read by its fold's models. The
+pretrained checkpoint (checkpoints/pretrained, masked-LM, scripts/pretrain.sh) read the raw text of all 202
+corpus + pool reports, held-out ones included, without any label — as a shipped model reads unlabeled text of
+reports it later tags.
+
 Prose fields are compared with gold/fields like `ie evaluate` (accuracy over all six fields of every report, a
 field absent on both sides is right; precision over the fields a mode filled). Roles are scored per span
 (start, end, role) against the hand-made roles of annotations/corpus; entity types per span (start, end,
 label) against its spans. One table is printed; --json saves everything.
 
-    nice python scripts/crossval.py --folds 3 --json benchmarks/results/crossval.json
+    python scripts/crossval.py --folds 3 --device cuda --json benchmarks/results/crossval.json
 
-Long-running (not part of the test suite): k x (tagger + role model training). The fold models are small and
-short (see --tagger-steps, --roles-epochs) to fit ~30 minutes on the shared 2-core CPU.
+Long-running (not part of the test suite): k x (tagger + role model training), about an hour of this 2-core CPU
+with the shipped configs; minutes on one GPU (--device cuda; the default `auto` takes a GPU when torch sees
+one). A smoke run: --tagger-steps 5 --roles-epochs 1.
 """
 from __future__ import annotations
 
@@ -52,14 +62,20 @@ FOUNDING_ISSUERS = {"fengdu_2018": "重庆市丰都县人民政府", "wansheng_2
                     "pingtan_2022": "平潭综合实验区管委会", "shanghai_bgt_2025": "上海市人民政府办公厅"}
 
 
-def issuer_groups(stems: list[str], corpus: Path) -> list[list[str]]:
-    """Union of: same issuer, same body (stem without year), same wording group."""
+def read_issuers(corpus: Path) -> dict[str, str]:
+    """File stem -> issuer: the founding reports, SOURCES_2.tsv (corpus) and unlabeled/SOURCES.tsv (pool)."""
     issuer = dict(FOUNDING_ISSUERS)
-    tsv = corpus / "SOURCES_2.tsv"
-    if tsv.exists():
-        with tsv.open(encoding="utf-8") as f:
-            for row in csv.DictReader(f, delimiter="\t"):
-                issuer[Path(row["file"]).stem] = row["issuer"]
+    for tsv in (corpus / "SOURCES_2.tsv", corpus / "unlabeled" / "SOURCES.tsv"):
+        if tsv.exists():
+            with tsv.open(encoding="utf-8") as f:
+                for row in csv.DictReader(f, delimiter="\t"):
+                    issuer[Path(row["file"]).stem] = row["issuer"]
+    return issuer
+
+
+def issuer_groups(stems: list[str], corpus: Path, issuer: dict[str, str] | None = None) -> list[list[str]]:
+    """Union of: same issuer, same body (stem without year), same wording group."""
+    issuer = read_issuers(corpus) if issuer is None else issuer
     parent = {s: s for s in stems}
 
     def find(x):
@@ -87,6 +103,20 @@ def issuer_groups(stems: list[str], corpus: Path) -> list[list[str]]:
     for s in stems:
         groups.setdefault(find(s), []).append(s)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
+
+
+def weak_for_fold(weak_stems: list[str], held: list[str], corpus_stems: list[str],
+                  issuer: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(kept, left out): a weakly labelled report is left out when it shares a group (issuer, body, wording)
+    with a held-out report. Grouped over corpus + pool together, so a pool report that links two corpus groups
+    is left out as soon as either side is held out."""
+    held_set = set(held)
+    out = set()
+    for g in issuer_groups(sorted(set(corpus_stems) | set(weak_stems)), Path("."), issuer):
+        if held_set & set(g):
+            out |= set(g)
+    kept = [s for s in weak_stems if s not in out]
+    return kept, [s for s in weak_stems if s in out]
 
 
 def deal(groups: list[list[str]], weight: dict[str, int], k: int) -> list[list[str]]:
@@ -208,32 +238,71 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def use_device(choice: str) -> str:
+    """Where the fold models train: `cpu` hides any GPU from torch (set before torch touches CUDA), `cuda`
+    insists on one, `auto` takes one when torch sees it. Scoring (ie.tag.infer, RolePredictor) runs on the CPU."""
+    import os
+
+    if choice == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""
+    import torch
+
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("crossval: --device cuda, but torch sees no CUDA GPU")
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def fold_weak_data(weak_dirs: list[str], held: list[str], corpus_stems: list[str], issuer: dict[str, str],
+                   dest: Path) -> tuple[list[str], list[str]]:
+    """Copy the weak tasks the fold may read into `dest` (one file per report); (kept, left out) stems."""
+    from ie.convert import load_tasks
+    from ie.tag.data import doc_key
+
+    tasks = {}
+    for w in weak_dirs:
+        if not Path(w).exists():
+            raise SystemExit(f"crossval: weak_data {w}: no such file or folder")
+        for t in load_tasks(w):
+            tasks[doc_key(t)] = t
+    kept, left = weak_for_fold(sorted(tasks), held, corpus_stems, issuer)
+    dest.mkdir(parents=True, exist_ok=True)
+    for s in kept:
+        (dest / f"{s}.json").write_text(json.dumps([tasks[s]], ensure_ascii=False), encoding="utf-8")
+    return kept, left
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3)
-    ap.add_argument("--tagger-config", default="configs/crossval_tagger.yaml")
-    ap.add_argument("--roles-config", default="configs/crossval_roles.yaml")
-    ap.add_argument("--tagger-steps", type=int, help="override the tagger config's max_steps")
-    ap.add_argument("--roles-epochs", type=float, help="override the role config's epochs")
+    ap.add_argument("--tagger-config", default="configs/default.yaml")
+    ap.add_argument("--roles-config", default="configs/roles.yaml")
+    ap.add_argument("--tagger-steps", type=int, help="override the tagger config's max_steps (a smoke run)")
+    ap.add_argument("--roles-epochs", type=float, help="override the role config's epochs (a smoke run)")
+    ap.add_argument("--no-weak", action="store_true", help="train the fold role models without weak labels")
+    ap.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                    help="where the fold models train (default: a CUDA GPU when torch sees one)")
     ap.add_argument("--only-fold", type=int, help="run one fold (1-based) only")
     ap.add_argument("--json", help="write the pooled scores, folds and per-report prose here")
     args = ap.parse_args(argv)
-
-    import yaml
+    device = use_device(args.device)
 
     from ie.convert import task_spans
     from ie.tag.data import doc_key, load_corpus_tasks
     from ie.tag.infer import Tagger
     from ie.tag.roles import RolePredictor, load_role_config, train_roles
-    from ie.tag.train import load_config, train
+    from ie.tag.train import load_config, read_config, train
 
     tcfg0 = load_config(args.tagger_config)
+    rraw = read_config(args.roles_config)
+    weak_dirs = [] if args.no_weak else load_role_config(rraw, args.roles_config).weak_data
     tasks = {doc_key(t): t for t in load_corpus_tasks(tcfg0.data)}
     stems = sorted(tasks)
     weight = {s: sum(1 for e in task_spans(tasks[s]) if e.role) for s in stems}
-    groups = issuer_groups(stems, corpus_dir())
+    issuer = read_issuers(corpus_dir())
+    groups = issuer_groups(stems, corpus_dir(), issuer)
     folds = deal(groups, weight, args.folds)
-    print(f"{len(stems)} reports in {len(groups)} issuer/wording groups, {args.folds} folds:", flush=True)
+    print(f"{len(stems)} reports in {len(groups)} issuer/wording groups, {args.folds} folds, training on "
+          f"{device}:", flush=True)
     for i, f in enumerate(folds):
         print(f"  fold {i + 1}: {len(f)} reports, {sum(weight[s] for s in f)} role spans: {', '.join(f)}")
     scores = {"entities": {m: {lab: PRF() for lab in LABELS} for m in MODES},
@@ -250,12 +319,14 @@ def main(argv: list[str] | None = None) -> int:
             data_dir.mkdir()
             for s in train_stems:       # the fold's training reports only: nothing held out can be read
                 (data_dir / f"{s}.json").write_text(json.dumps([tasks[s]], ensure_ascii=False), encoding="utf-8")
+            # the shipped tagger recipe; its eval_documents may be held out here, and the held-out fold is
+            # scored below, so the fold tagger holds nothing out of its training side
             tcfg = load_config(args.tagger_config, data=str(data_dir), output_dir=f"{tmp}/tagger",
                                eval_documents=[], max_steps=args.tagger_steps)
             tm = train(tcfg, args.tagger_config)
-            raw = yaml.safe_load(Path(args.roles_config).read_text(encoding="utf-8"))
-            rcfg = load_role_config(raw, args.roles_config, data=str(data_dir), output_dir=f"{tmp}/roles",
-                                    epochs=args.roles_epochs)
+            kept, left = fold_weak_data(weak_dirs, held, stems, issuer, Path(tmp) / "weak")
+            rcfg = load_role_config(rraw, args.roles_config, data=str(data_dir), output_dir=f"{tmp}/roles",
+                                    epochs=args.roles_epochs, weak_data=[f"{tmp}/weak"] if kept else [])
             rm = train_roles(rcfg, args.roles_config)
             tagger = Tagger.from_pretrained(f"{tmp}/tagger")
             roles = RolePredictor.from_pretrained(f"{tmp}/roles")
@@ -264,20 +335,24 @@ def main(argv: list[str] | None = None) -> int:
                 per_report[s] = score_report(tasks[s]["data"]["text"], task_spans(tasks[s]), gold_prose,
                                              tagger, roles, scores)
         per_fold.append({"held_out": held, "seconds": time.perf_counter() - t0,
-                         "tagger_steps": tm["train_steps"], "roles_threshold": rm["threshold"],
-                         "roles_threshold_documents": rm["eval_documents"]})
+                         "tagger_steps": tm["train_steps"], "tagger_train_seconds": tm["train_seconds"],
+                         "roles_threshold": rm["threshold"], "roles_threshold_documents": rm["eval_documents"],
+                         "roles_train_seconds": rm["train_seconds"], "weak_reports": len(kept),
+                         "weak_role_spans": rm["weak_role_spans"], "weak_left_out": left})
         print(f"fold {i + 1}/{args.folds} done in {per_fold[-1]['seconds']:.0f} s (role threshold "
-              f"{rm['threshold']}, chosen on {', '.join(rm['eval_documents'])})", flush=True)
+              f"{rm['threshold']}, chosen on {', '.join(rm['eval_documents'])}; weak labels from {len(kept)} "
+              f"pool reports, {len(left)} of held-out issuers left out)", flush=True)
         res = _pooled(scores)
         print(table(res), flush=True)
         if args.json:       # after every fold: an interrupted run still leaves its numbers
-            _save(args, per_fold, res, per_report)
+            _save(args, device, per_fold, res, per_report)
     res = _pooled(scores)
     print(f"\nLeave-issuer-out cross-validation, {args.folds} folds, {len(per_report)} held-out reports "
-          f"(tagger {args.tagger_config}, role model {args.roles_config}):\n")
+          f"(tagger {args.tagger_config}, role model {args.roles_config}"
+          + (", no weak labels" if args.no_weak else "") + f", trained on {device}):\n")
     print(table(res))
     if args.json:
-        _save(args, per_fold, res, per_report)
+        _save(args, device, per_fold, res, per_report)
     return 0
 
 
@@ -286,9 +361,10 @@ def _pooled(scores: dict) -> dict:
             for k, d in scores.items()}
 
 
-def _save(args, per_fold, res, per_report) -> None:
+def _save(args, device, per_fold, res, per_report) -> None:
     Path(args.json).write_text(json.dumps({"tagger_config": args.tagger_config, "roles_config": args.roles_config,
                                            "tagger_steps": args.tagger_steps, "roles_epochs": args.roles_epochs,
+                                           "weak": not args.no_weak, "device": device,
                                            "folds": per_fold, "pooled": res, "prose_by_report": per_report},
                                           ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

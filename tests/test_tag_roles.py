@@ -69,6 +69,66 @@ def test_roles_task_examples_take_roles_from_region_choices():
     assert all(x.weak for x in task_examples(weak, weak=True))
 
 
+def test_roles_weak_span_without_role_is_negative_only_for_roles_the_tables_state():
+    text = "全年共主动公开政府信息202条。共收到政府信息公开申请5件，行政复议1件。"
+    weak = task(text, [span(text, "5件", role="applications_received")])
+    weak["data"]["roles_from_tables"] = ["applications_received", "reviews", "lawsuits"]
+    ex = {x.entity.text: x for x in task_examples(weak, weak=True)}
+    assert ex["5件"].label == "applications_received" and ex["5件"].allowed is None
+    # 202条 may state proactive_total (no table states it): NONE or any role the tables leave open
+    assert ex["202条"].label == "NONE"
+    assert set(ex["202条"].allowed) == {"NONE", "proactive_total", "complaints", "fees_yuan"}
+    # a report whose tables state every role: a role-less span is a plain negative
+    weak["data"]["roles_from_tables"] = list(ROLE_LABELS[1:])
+    assert all(x.allowed is None for x in task_examples(weak, weak=True))
+    # hand-made tasks are never partial
+    assert all(x.allowed is None for x in task_examples(weak))
+
+
+def test_roles_weak_label_read_wrong_becomes_a_negative_for_its_role():
+    text = "依申请公开信息0条。共收到政府信息公开申请5件。"
+    weak = task(text, [span(text, "0条", role="applications_received"),
+                       span(text, "5件", role="applications_received")])
+    weak["data"]["roles_from_tables"] = []
+    wrong = {(0, 0, "x")} | {(span(text, "0条").start, span(text, "0条").end, "applications_received")}
+    ex = {x.entity.text: x for x in task_examples(weak, weak=True, wrong=wrong)}
+    assert ex["5件"].label == "applications_received"
+    assert ex["0条"].label == "NONE" and "applications_received" not in ex["0条"].allowed
+
+
+def test_roles_read_weak_review_keeps_only_wrong_verdicts(tmp_path):
+    from ie.tag.roles import read_weak_review
+
+    p = tmp_path / "review.yaml"
+    p.write_text("labels:\n  - {doc: a, start: 1, end: 3, role: reviews, verdict: ok}\n"
+                 "  - {doc: a, start: 5, end: 7, role: lawsuits, verdict: wrong, reason: x}\n", encoding="utf-8")
+    assert read_weak_review(p) == {"a": {(5, 7, "lawsuits")}}
+    assert read_weak_review("") == {}
+    with pytest.raises(FileNotFoundError, match="weak_review"):
+        read_weak_review(tmp_path / "missing.yaml")
+
+
+def test_roles_loss_with_label_sets_is_cross_entropy_on_one_hot_and_marginal_on_sets():
+    import torch
+
+    from ie.tag.roles import role_loss
+
+    logits = torch.tensor([[2.0, 0.5, -1.0, 0, 0, 0, 0], [0.1, 3.0, 0.2, 0, 0, 0, 0]])
+    labels = torch.tensor([0, 1])
+    w = torch.tensor([0.3, 1, 1, 1, 1, 1, 1])
+    one_hot = torch.nn.functional.one_hot(labels, 7)
+    plain = torch.nn.functional.cross_entropy(logits, labels, weight=w)
+    assert role_loss(logits, labels, w, one_hot).item() == pytest.approx(plain.item(), rel=1e-6)
+    assert role_loss(logits, labels, w).item() == pytest.approx(plain.item(), rel=1e-6)
+    # row 0 may be NONE or role 1: its loss is -log(p0 + p1), smaller than -log p0
+    mask = one_hot.clone()
+    mask[0, 1] = 1
+    p = torch.softmax(logits[0], -1)
+    part = role_loss(logits[:1], labels[:1], w, mask[:1]).item()
+    assert part == pytest.approx(-torch.log(p[0] + p[1]).item(), rel=1e-6)
+    assert part < role_loss(logits[:1], labels[:1], w, one_hot[:1]).item()
+
+
 def test_roles_task_examples_reject_unknown_roles():
     with pytest.raises(ValueError, match="unknown roles"):
         task_examples(task(TEXT, [span(TEXT, "202条", role="total_of_everything")]))
@@ -165,6 +225,24 @@ def test_roles_tiny_training_saves_reloads_and_predicts(tmp_path):
         assert sum(p.probs.values()) == pytest.approx(1.0, abs=1e-4) and p.prob == max(p.probs.values())
     with pytest.raises(FileNotFoundError, match="not a role model"):
         RolePredictor.from_pretrained(tmp_path)
+
+
+def test_roles_tiny_training_with_weak_tasks_masks_and_counts_them(tmp_path):
+    (tmp_path / "tasks.json").write_text(json.dumps(_tasks(), ensure_ascii=False), encoding="utf-8")
+    text = "二、主动公开政府信息情况\n全年共主动公开政府信息55条。三、依申请公开情况\n共收到政府信息公开申请9件，咨询3件。"
+    weak = task(text, [span(text, "9件", role="applications_received")], doc_id="pool_1")
+    weak["data"]["roles_from_tables"] = ["applications_received", "reviews", "lawsuits"]
+    (tmp_path / "weak").mkdir()
+    (tmp_path / "weak" / "pool_1.json").write_text(json.dumps([weak], ensure_ascii=False), encoding="utf-8")
+    cfg = load_role_config({"task": "roles", "data": str(tmp_path / "tasks.json"), "output_dir": str(tmp_path / "m"),
+                            "weak_data": [str(tmp_path / "weak")], "model_name_or_path": "init:small",
+                            "init_layers": 1, "init_hidden": 32, "init_heads": 2, "init_intermediate": 64,
+                            "max_steps": 3, "batch_size": 4, "eval_documents": 1, "num_threads": 1}, "tiny")
+    m = train_roles(cfg)
+    assert m["weak_documents"] == 1 and m["weak_role_spans"] == 1
+    # 55条 and 3件 are rule spans without a weak role: proactive_total is stated by no table of pool_1
+    assert m["weak_partial_spans"] == 2
+    assert m["eval_spans"] == 3      # hand-made spans of the one held-out task only
 
 
 def test_roles_extract_loads_the_roles_subfolder_only_when_there(tmp_path):

@@ -118,12 +118,29 @@ def role_model_class():
             logits = self.classifier(self.dropout(torch.cat([h[:, 0], span], dim=-1)))
             out = {"logits": logits}
             if labels is not None:
-                w = getattr(self, "class_weights", None)
-                out["loss"] = torch.nn.functional.cross_entropy(
-                    logits.float(), labels, weight=None if w is None else w.to(logits.device))
+                out["loss"] = role_loss(logits, labels, getattr(self, "class_weights", None),
+                                        kwargs.get("label_mask"))
             return out
 
     return BertForSpanRole
+
+
+def role_loss(logits, labels, weights=None, label_mask=None):
+    """Cross-entropy of the role head; with `label_mask` (one row of 0/1 per example over ROLE_LABELS) the target
+    of an example is the SET of labels it marks: the loss is -log of their summed probability. A one-hot row is
+    plain cross-entropy; a role-less span of a weakly labelled report marks NONE plus every role its tables do not
+    state (it may state one of those: no label says it does not). `weights` weigh each example by the class of
+    its `labels` entry (NONE for such a set), averaged like torch's weighted cross_entropy."""
+    import torch
+
+    logits = logits.float()
+    w = torch.ones(logits.shape[-1], device=logits.device) if weights is None else weights.to(logits.device)
+    if label_mask is None:
+        return torch.nn.functional.cross_entropy(logits, labels, weight=w)
+    logp = torch.log_softmax(logits, -1).masked_fill(label_mask.to(logits.device) == 0, float("-inf"))
+    per = -torch.logsumexp(logp, -1)
+    wi = w[labels]
+    return (per * wi).sum() / wi.sum().clamp(min=1e-12)
 
 
 class RoleCollator:
@@ -145,6 +162,8 @@ class RoleCollator:
             out["span_mask"][i, :k] = torch.as_tensor(r["span_mask"])
         if "labels" in rows[0]:
             out["labels"] = torch.as_tensor([r["labels"] for r in rows], dtype=torch.long)
+        if "label_mask" in rows[0]:
+            out["label_mask"] = torch.as_tensor([r["label_mask"] for r in rows], dtype=torch.long)
         return out
 
 
@@ -290,30 +309,71 @@ class RoleExample:
     entity: Entity
     label: str          # "NONE" or a role
     weak: bool = False
+    # the labels the span may have when its label is not known for sure (None: exactly `label`); a role-less
+    # span of a weakly labelled report: NONE plus the roles its tables do not state
+    allowed: tuple[str, ...] | None = None
 
 
-def task_examples(task: dict, weak: bool = False) -> list[RoleExample]:
+def weak_negative_roles(task: dict) -> set[str]:
+    """The roles for which a role-less span of this weak task is a negative: those its tables state
+    (`data.roles_from_tables`, written by scripts/weak_labels.py). A role no table states could not be weakly
+    labelled at all, so a span without it may still state it. A weak task without the list names none."""
+    stated = task.get("data", {}).get("roles_from_tables") or []
+    return {r for r in stated if r in ROLES}
+
+
+def task_examples(task: dict, weak: bool = False, wrong: set | None = None) -> list[RoleExample]:
     """Candidates of one Label Studio task with their roles.
 
     A hand-annotated task: its gold COUNT/MONEY spans, role from the span's per-region choice (NONE without).
     A weak task (annotations/weak): the rules' COUNT/MONEY spans of its text plus its own spans, role from an
-    annotated span at the same offsets; a rule span without one is NONE."""
+    annotated span at the same offsets. A weak span without a role is NONE only for the roles the report's
+    tables state (weak_negative_roles); for the others its label is unknown (`allowed`: NONE or any of them).
+    `wrong`: (start, end, role) of weak labels a reader found wrong (annotations/weak_review.yaml): the span
+    keeps no role, so it is a negative for that role."""
     from ie.convert import task_spans
     from ie.tag.data import doc_key
 
     text = task["data"]["text"]
     spans = task_spans(task)
-    roles = {(s.start, s.end): s.role for s in spans if s.role}
+    roles = {(s.start, s.end): s.role for s in spans if s.role and (s.start, s.end, s.role) not in (wrong or ())}
     bad = {r for r in roles.values() if r not in ROLES}
     if bad:
         raise ValueError(f"{doc_key(task)}: unknown roles {sorted(bad)} (known: {ROLES})")
     pool = list(spans)
+    unknown: tuple[str, ...] | None = None
     if weak:
         from ie.rules import find_entities
 
         pool += find_entities(text)
-    return [RoleExample(doc_key(task), e, roles.get((e.start, e.end)) or "NONE", weak)
-            for e in candidates(text, pool)]
+        negative = weak_negative_roles(task) | {r for _, _, r in (wrong or ())}
+        unknown = tuple(r for r in ROLES if r not in negative) or None
+    out = []
+    for e in candidates(text, pool):
+        role = roles.get((e.start, e.end))
+        allowed = ("NONE", *unknown) if role is None and unknown else None
+        out.append(RoleExample(doc_key(task), e, role or "NONE", weak, allowed))
+    return out
+
+
+def read_weak_review(path: str | Path | None) -> dict[str, set]:
+    """doc id -> {(start, end, role)} of the weak labels a reader marked `wrong` in a weak_review.yaml."""
+    import yaml
+
+    if not path:
+        return {}
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"weak_review {p}: no such file")
+    try:
+        rows = (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("labels") or []
+    except (yaml.YAMLError, AttributeError) as exc:
+        raise ValueError(f"weak_review {p}: not a mapping with a `labels` list ({exc})") from exc
+    out: dict[str, set] = {}
+    for r in rows:
+        if r.get("verdict") == "wrong":
+            out.setdefault(str(r["doc"]), set()).add((int(r["start"]), int(r["end"]), str(r["role"])))
+    return out
 
 
 # ------------------------------------------------------------------------------------------ training
@@ -326,6 +386,7 @@ class RoleTrainConfig:
     data: str = "annotations/corpus"
     weak_data: list = field(default_factory=list)
     weak_weight: float = 0.5
+    weak_review: str = ""
     output_dir: str = "runs/roles"
     model_name_or_path: str = "init:small"
     init_layers: int = 3
@@ -422,7 +483,11 @@ def build_rows(examples: list[RoleExample], texts: dict[str, str], encoder, cfg)
         text = texts[ex.doc_id]
         r = role_input(text, ex.entity, heading_at(sections[ex.doc_id], ex.entity.start), encoder,
                        cfg.left_chars, cfg.right_chars, cfg.heading_chars)
-        rows.append({**dataclasses.asdict(r), "labels": ROLE_LABELS.index(ex.label)})
+        row = {**dataclasses.asdict(r), "labels": ROLE_LABELS.index(ex.label)}
+        if any(x.allowed for x in examples):     # set-valued targets somewhere: every row gets its mask
+            allowed = set(ex.allowed or (ex.label,))
+            row["label_mask"] = [int(lab in allowed) for lab in ROLE_LABELS]
+        rows.append(row)
     return rows
 
 
@@ -501,8 +566,9 @@ def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
         weak_tasks += [t for t in load_tasks(w) if t.get("data", {}).get("text") and doc_key(t) not in held
                        and doc_key(t) not in {doc_key(x) for x in train_tasks}]
     texts = {doc_key(t): t["data"]["text"] for t in tasks + weak_tasks}
+    wrong = read_weak_review(cfg.weak_review) if weak_tasks else {}
     train_ex = [x for t in train_tasks for x in task_examples(t)]
-    train_ex += [x for t in weak_tasks for x in task_examples(t, weak=True)]
+    train_ex += [x for t in weak_tasks for x in task_examples(t, weak=True, wrong=wrong.get(doc_key(t)))]
     eval_ex = [x for t in eval_tasks for x in task_examples(t)]
     if not any(x.label != "NONE" for x in train_ex):
         raise ValueError(f"{cfg.data}: no span with a role in the training documents")
@@ -531,12 +597,14 @@ def train_roles(cfg: RoleTrainConfig, config_path: str | None = None) -> dict:
     import shutil
 
     shutil.rmtree(out / "_scratch", ignore_errors=True)
-    model = trainer.model.eval()
+    model = trainer.model.eval().cpu()      # scored and saved on the CPU (RolePredictor's inputs are CPU tensors)
     meta = {"labels": list(ROLE_LABELS), "left_chars": cfg.left_chars, "right_chars": cfg.right_chars,
             "heading_chars": cfg.heading_chars, "threshold": cfg.default_threshold}
     metrics = {"train_documents": len(train_tasks), "weak_documents": len(weak_tasks),
                "train_spans": len(train_ex), "train_role_spans": sum(x.label != "NONE" for x in train_ex),
                "weak_role_spans": sum(x.label != "NONE" and x.weak for x in train_ex),
+               "weak_partial_spans": sum(x.allowed is not None for x in train_ex),
+               "weak_labels_read_wrong": sum(len(v) for k, v in wrong.items() if k in {doc_key(t) for t in weak_tasks}),
                "eval_documents": sorted(held), "eval_spans": len(eval_ex),
                "train_seconds": seconds, "train_steps": result.global_step, "train_loss": result.training_loss,
                "torch_threads": torch.get_num_threads()}

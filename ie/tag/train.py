@@ -156,8 +156,18 @@ def _doc_metrics_fn(eval_meta, gold, tags, keep: dict, o_weight: float = 1.0):
     return compute
 
 
+def eval_curve(log_history: list[dict]) -> list[dict]:
+    """Held-out F1 by step (one point per evaluation), for metrics.json: how many steps a recipe needs."""
+    return [{"step": h["step"], "epoch": round(h.get("epoch", 0.0), 3), "f1": h["eval_f1"]}
+            for h in log_history if "eval_f1" in h]
+
+
 def plot_curve(log_history: list[dict], path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:     # a bare GPU box (scripts/crossval.py) need not carry matplotlib for a picture
+        print(f"matplotlib not installed: no {path.name}", file=sys.stderr)
+        return
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -317,6 +327,7 @@ def train(cfg: TrainConfig, config_path: str | None = None) -> dict:
         "device": str(args.device) + (f" x{args.world_size}" if args.world_size > 1 else ""),
         "torch_threads": torch.get_num_threads(),
         "eval": keep.get("scores"),
+        "eval_curve": eval_curve(trainer.state.log_history),
         **warmup,
     }
     if trainer.is_world_process_zero():
