@@ -185,7 +185,9 @@ def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, di
     (ie.tag.roles.RolePredictor). A field is the model's when some span's most probable role is that field
     with a probability >= the threshold (evidence method "model"); else the rules' (method "rule"), which
     also hold every zero stated in words (未收到…申请: no number span, nothing for the model to score). Where
-    both give a value and they differ, the model's is kept and an info issue names both.
+    both give a value and they differ, the field is left out and a warning names both readings: under
+    leave-issuer-out cross-validation every such disagreement was a wording the held-out issuer's model had not
+    seen, and keeping the model's value cost 2.5 points of precision (docs/roles.md).
     """
     from ie.prose import _count_value
     from ie.tag.roles import model_fields
@@ -202,10 +204,12 @@ def map_prose_with_roles(text: str, ents: list[Entity], roles) -> tuple[dict, di
                            approximate=True if n.approximate else None, note=f"role model: P({fld}) = {p.prob:.3f}")
         ev.method = "model"
         if fld in prose and prose[fld] != n.value:
-            issues.append(Issue("prose_model_rule_disagree", "info",
+            issues.append(Issue("prose_model_rule_disagree", "warning",
                                 f"{key}: the role model reads {n.value} at {p.entity.start}-{p.entity.end} "
                                 f"(P = {p.prob:.2f}), the cue rules {prose[fld]} at {evidence[key].start}-"
-                                f"{evidence[key].end}; the model's value is kept", [key]))
+                                f"{evidence[key].end}; left out, the two readings disagree", [key]))
+            del prose[fld], evidence[key]
+            continue
         prose[fld] = n.value
         evidence[key] = ev
     return {f: prose[f] for f in PROSE_FIELDS if f in prose}, evidence, issues

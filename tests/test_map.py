@@ -231,15 +231,17 @@ def test_map_roles_model_abstains_so_the_rules_decide_with_method_rule():
     assert "诉讼案件无" in r.evidence["prose.lawsuits"].quote
 
 
-def test_map_roles_disagreement_keeps_the_model_and_names_both_values():
-    # the model reads the cumulative 1770 as the year's total (wrongly): its value is kept, an info issue says so
+def test_map_roles_disagreement_leaves_the_field_out_and_names_both_values():
+    # the model reads the cumulative 1770 as the year's total (wrongly), the rules 202: neither is output, a
+    # warning names both; the other fields are untouched
     roles = StubRoles({"1770条": ("proactive_total", 0.93)})
     rules_only = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019")
     assert rules_only.prose["proactive_total"] == 202
     r = map_report(ROLE_TEXT, role_entities(ROLE_TEXT), "gov2019", roles=roles)
-    assert r.prose["proactive_total"] == 1770 and r.evidence["prose.proactive_total"].method == "model"
+    assert "proactive_total" not in r.prose and "prose.proactive_total" not in r.evidence
+    assert {k: v for k, v in r.prose.items()} == {k: v for k, v in rules_only.prose.items() if k != "proactive_total"}
     issues = [i for i in r.issues if i.code == "prose_model_rule_disagree"]
-    assert len(issues) == 1 and issues[0].severity == "info" and issues[0].fields == ["prose.proactive_total"]
+    assert len(issues) == 1 and issues[0].severity == "warning" and issues[0].fields == ["prose.proactive_total"]
     assert "1770" in issues[0].message and "202" in issues[0].message
 
 
