@@ -2,6 +2,7 @@
 (and from the original PDF where one exists), or is null with an issue naming it; no cell is wrong."""
 from __future__ import annotations
 
+import gc
 import json
 import time
 
@@ -62,9 +63,7 @@ def test_gold_tables_every_cell(gold_path, source, raw):
         pytest.skip(f"reader cannot read {source.name} yet: {exc}")
     text = doc.text if raw else normalize(doc.text).text
     assert detect_template(text) == gold["template"]
-    t0 = time.perf_counter()
-    res = extract_tables(text, gold["template"])
-    elapsed = time.perf_counter() - t0
+    res, elapsed = _timed(text, gold["template"])
     assert elapsed < 0.5, f"table extraction took {elapsed * 1000:.0f} ms"
     ambiguous = set(gold.get("ambiguous") or [])
     named = {f for i in res.issues for f in i.fields}
@@ -97,11 +96,19 @@ def test_gold_tables_extraction_under_50_ms(corpus):
     for path in sorted(corpus.glob("*.txt")):
         text = normalize(read_document(path).text).text
         template = detect_template(text)
-        best = min(_timed(text, template) for _ in range(3))
+        best = min(_timed(text, template)[1] for _ in range(3))
         assert best < 0.05, f"{path.name}: {best * 1000:.1f} ms"
 
 
 def _timed(text, template):
-    t0 = time.perf_counter()
-    extract_tables(text, template)
-    return time.perf_counter() - t0
+    """(result, seconds) of one table extraction, with the garbage collector held off while it runs: late in
+    the suite a full collection walks the heap every earlier test left (models, servers' clients, corpora), and
+    one landing inside the timed call (510 ms once in CI, against ~15 ms) measures the suite, not the tables."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        res = extract_tables(text, template)
+        return res, time.perf_counter() - t0
+    finally:
+        gc.enable()
