@@ -39,27 +39,30 @@ def make_encoder(cfg, texts: list[str]):
     return WordpieceEncoder(tok, max_tokens=cfg.max_tokens)
 
 
+def small_bert_config(cfg, vocab_size: int, pad_id: int, positions: int, **extra):
+    """The BertConfig of a model trained from scratch (`init:small` in ie train, and ie pretrain): sizes from the
+    config's init_* fields, position embeddings for `positions` tokens rounded up to a multiple of 8."""
+    from transformers import BertConfig
+
+    return BertConfig(
+        vocab_size=vocab_size, hidden_size=cfg.init_hidden, num_hidden_layers=cfg.init_layers,
+        num_attention_heads=cfg.init_heads, intermediate_size=cfg.init_intermediate,
+        hidden_dropout_prob=cfg.init_dropout, attention_probs_dropout_prob=cfg.init_dropout,
+        max_position_embeddings=-(-positions // 8) * 8, pad_token_id=pad_id, **extra)
+
+
 def build_model(cfg, encoder, tags: list[str]):
-    from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification
+    from transformers import AutoModelForTokenClassification, BertForTokenClassification
 
     from ie.tag.encoding import CHAR_CLASSES
 
     id2label = dict(enumerate(tags))
     label2id = {t: i for i, t in enumerate(tags)}
     if is_local_init(cfg.model_name_or_path):
-        positions = -(-(cfg.window + 2) // 8) * 8      # [CLS] + window + [SEP], rounded up
-        config = BertConfig(
-            vocab_size=encoder.vocab_size,
-            hidden_size=cfg.init_hidden,
-            num_hidden_layers=cfg.init_layers,
-            num_attention_heads=cfg.init_heads,
-            intermediate_size=cfg.init_intermediate,
-            hidden_dropout_prob=cfg.init_dropout,
-            attention_probs_dropout_prob=cfg.init_dropout,
-            max_position_embeddings=positions,
+        config = small_bert_config(
+            cfg, encoder.vocab_size, encoder.pad_id, cfg.window + 2,     # [CLS] + window + [SEP]
             # token types carry the character classes when asked for (plain BERT: a bigger type table)
             type_vocab_size=len(CHAR_CLASSES) if cfg.init_char_classes else 2,
-            pad_token_id=encoder.pad_id,
             num_labels=len(tags), id2label=id2label, label2id=label2id,
         )
         model = BertForTokenClassification(config)

@@ -204,10 +204,10 @@ def pretrain(cfg: PretrainConfig, config_path: str | None = None) -> dict:
 
     import torch
     import yaml
-    from transformers import BertConfig, Trainer, TrainerCallback, TrainingArguments, set_seed
+    from transformers import Trainer, TrainerCallback, TrainingArguments, set_seed
 
     from ie.tag.encoding import CharEncoder, save_encoder
-    from ie.tag.model import init_sinusoidal
+    from ie.tag.model import init_sinusoidal, small_bert_config
     from ie.tag.train import _precision_flags
     from ie.tag.vocab import CharVocab
 
@@ -217,11 +217,7 @@ def pretrain(cfg: PretrainConfig, config_path: str | None = None) -> dict:
     texts = [t for _, t in docs if t]
     encoder = CharEncoder(CharVocab.build(texts))
     vocab = encoder.vocab
-    config = BertConfig(
-        vocab_size=len(vocab), hidden_size=cfg.init_hidden, num_hidden_layers=cfg.init_layers,
-        num_attention_heads=cfg.init_heads, intermediate_size=cfg.init_intermediate,
-        hidden_dropout_prob=cfg.init_dropout, attention_probs_dropout_prob=cfg.init_dropout,
-        max_position_embeddings=-(-(cfg.window + 2) // 8) * 8, pad_token_id=vocab.pad_id)
+    config = small_bert_config(cfg, len(vocab), vocab.pad_id, cfg.window + 2)
     mlm = _masked_lm(config)
     init_sinusoidal(mlm.bert.embeddings.position_embeddings.weight, config.initializer_range)
     crops = TextCrops(texts, encoder, cfg.window, cfg.stride, cfg.seed)

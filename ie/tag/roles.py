@@ -441,10 +441,9 @@ def _encoder_and_model(cfg: RoleTrainConfig, texts: list[str]):
     """A char encoder and a fresh BertForSpanRole: initialised here (init:small) or with the encoder of a
     pretrained character checkpoint (a directory with tagger.json, e.g. `ie pretrain`'s output)."""
     import torch  # noqa: F401
-    from transformers import BertConfig
 
     from ie.tag.encoding import CharEncoder, load_encoder
-    from ie.tag.model import init_sinusoidal, is_local_init
+    from ie.tag.model import init_sinusoidal, is_local_init, small_bert_config
     from ie.tag.vocab import CharVocab
 
     cls = role_model_class()
@@ -453,12 +452,8 @@ def _encoder_and_model(cfg: RoleTrainConfig, texts: list[str]):
     need = 2 + cfg.heading_chars + cfg.left_chars + 24 + cfg.right_chars + 1
     if is_local_init(cfg.model_name_or_path):
         encoder = CharEncoder(CharVocab.build(texts))
-        config = BertConfig(
-            vocab_size=encoder.vocab_size, hidden_size=cfg.init_hidden, num_hidden_layers=cfg.init_layers,
-            num_attention_heads=cfg.init_heads, intermediate_size=cfg.init_intermediate,
-            hidden_dropout_prob=cfg.init_dropout, attention_probs_dropout_prob=cfg.init_dropout,
-            max_position_embeddings=-(-need // 8) * 8, pad_token_id=encoder.pad_id,
-            num_labels=len(ROLE_LABELS), id2label=id2label, label2id=label2id)
+        config = small_bert_config(cfg, encoder.vocab_size, encoder.pad_id, need,
+                                   num_labels=len(ROLE_LABELS), id2label=id2label, label2id=label2id)
         model = cls(config)
         init_sinusoidal(model.bert.embeddings.position_embeddings.weight, config.initializer_range)
         return encoder, model
