@@ -83,6 +83,12 @@ def bio_to_spans(text: str, tags: list[str], scores: list[float] | None = None,
             spans.append(Entity(label, start, end, text[start:end], None if sc is None else float(sc), source))
 
     for i, tag in enumerate(tags):
+        if tag == "O":
+            # the common case, decided without a call: an O ends any running span
+            if cur is not None:
+                close(i)
+                cur = None
+            continue
         if tag.startswith("B-"):
             close(i)
             cur = (tag[2:], i)

@@ -110,7 +110,8 @@ def extract_document(doc: Document, tagger=None, include_text: bool = True, forc
     if template != "prose" and template_by_headers(text, year) is None:
         issues.append(_tables_absent(template, year))
 
-    entities = list(tagger.tag(text)) if tagger is not None else []
+    # the tagger reads the running text; the national tables are the table stage's (ie.tag.infer.Tagger.tag)
+    entities = list(tagger.tag(text, skip=tables.regions)) if tagger is not None else []
     entities += find_entities(text)
     mapped = map_report(text, entities, template, tables, roles=roles)
     issues += mapped.issues + merge(tables, mapped, text)

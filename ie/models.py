@@ -132,3 +132,6 @@ class TableResult:
     values: dict = field(default_factory=dict)        # {"proactive": {...}, "applications": {...}, "review_litigation": {...}}
     evidence: dict[str, Evidence] = field(default_factory=dict)   # "applications.granted.total" -> Evidence
     issues: list[Issue] = field(default_factory=list)
+    # where the national tables sit in the text, [start, end) (ie.tables.layout.find_regions): the table
+    # stage owns these characters, so the tagger need not read them (ie.extract)
+    regions: list[tuple[int, int]] = field(default_factory=list)

@@ -153,3 +153,31 @@ def test_extract_table_era_report_without_tables_gets_the_template_and_an_issue(
     assert report["meta"]["template"] == "gov2019"
     assert "tables_absent" in [i["code"] for i in report["issues"]]
     assert schema_errors(report) == []
+
+
+def test_extract_tagger_leaves_the_national_tables_to_the_table_stage(corpus):
+    """The model reads the running text only: the stretches it is shown leave out exactly the table regions,
+    and no model span starts inside one (the default model, on the first table-era corpus report)."""
+    from ie.extract import extract_document, load_tagger
+    from ie.read import read_document
+    from ie.tables import extract_tables
+
+    tagger = load_tagger("default")
+    shown: list[str] = []
+    tag_sequence = tagger.tag_sequence
+    tagger.tag_sequence = lambda text: shown.append(text) or tag_sequence(text)
+    for path in sorted(corpus.glob("*.txt")):
+        shown.clear()
+        report = extract_document(read_document(path), tagger)
+        regions = extract_tables(report["text"], report["meta"]["template"]).regions
+        if regions:
+            break
+    else:
+        pytest.skip("no table-era report in the corpus")
+    text = report["text"]
+    in_tables = {i for a, b in regions for i in range(a, b)}
+    assert in_tables and sum(map(len, shown)) == len(text) - len(in_tables)
+    assert all(part in text for part in shown)
+    model = [e for e in report["entities"] if e["source"] == "model"]
+    assert model and not [e for e in model if e["start"] in in_tables]
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in report["entities"])

@@ -127,3 +127,57 @@ def test_tag_trim_whitespace_moves_entity_edges_off_spaces():
     assert out[7] == "I-DATE"                         # the space inside stays inside
     # an entity of whitespace only is dropped; adjacent entities keep their own boundaries
     assert trim_whitespace("a \nb", ["O", "B-COUNT", "I-COUNT", "B-DATE"]) == ["O", "O", "O", "B-DATE"]
+
+
+# ------------------------------------------------------------------ Tagger.tag(skip=...): stretches tagged alone
+
+from ie.tag.encoding import CharEncoder               # noqa: E402
+from ie.tag.infer import Tagger, kept_stretches       # noqa: E402
+from ie.tag.vocab import CharVocab                    # noqa: E402
+
+
+def digit_tagger(window: int = 16, stride: int = 12) -> tuple[Tagger, list[list[int]]]:
+    """A Tagger whose 'model' calls every digit a COUNT (B- after a non-digit, else I-); it records the ids of
+    every window it is shown."""
+    vocab = CharVocab.build("0123456789")
+    digits = {vocab.id_of(c) for c in "0123456789"}
+    seen: list[list[int]] = []
+
+    def runner(ids, mask, types=None):
+        out = np.full(ids.shape + (len(TAGS),), -5.0, dtype=np.float32)
+        for b, row in enumerate(ids):
+            seen.append([int(x) for x, m in zip(row, mask[b]) if m])
+            for i, x in enumerate(row):
+                tag = "O" if x not in digits else ("I-COUNT" if i and row[i - 1] in digits else "B-COUNT")
+                out[b, i, T[tag]] = 5.0
+        return out
+
+    meta = {"window": window, "stride": stride, "tags": TAGS}
+    return Tagger(None, CharEncoder(vocab), meta, runner=runner), seen
+
+
+def test_tag_kept_stretches_are_the_complement_of_the_skipped_ranges():
+    assert kept_stretches(10, []) == [(0, 10)]
+    assert kept_stretches(10, [(6, 8), (2, 4), (3, 5)]) == [(0, 2), (5, 6), (8, 10)]
+    assert kept_stretches(10, [(0, 3), (8, 20)]) == [(3, 8)]
+    assert kept_stretches(10, [(0, 10)]) == []
+
+
+def test_tag_skip_tags_no_character_inside_a_skipped_range():
+    text = "收到申请12件，办结12件。表三 本年新收 7 3 0 1 结转 5。复议2起，诉讼0起。"
+    a, b = text.index("表三"), text.index("复议")
+    tagger, seen = digit_tagger()
+    ents = tagger.tag(text, skip=[(a, b)])
+    assert [e.text for e in ents] == ["12", "12", "2", "0"]
+    assert all(text[e.start:e.end] == e.text for e in ents)
+    assert all(e.end <= a or e.start >= b for e in ents)
+    # the skipped characters never reach the model: fewer windows than the whole text needs
+    skipped = set(tagger.encoder.vocab.encode(text[a:b])) - set(tagger.encoder.vocab.encode(text[:a] + text[b:]))
+    assert skipped and not any(skipped & set(w) for w in seen)
+
+
+def test_tag_skip_cuts_an_entity_at_the_edge_of_a_skipped_range():
+    text = "共计123456件"
+    tagger, _ = digit_tagger()
+    assert [e.text for e in tagger.tag(text)] == ["123456"]
+    assert [(e.text, e.start) for e in tagger.tag(text, skip=[(4, 6)])] == [("12", 2), ("56", 6)]

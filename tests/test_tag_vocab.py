@@ -82,3 +82,12 @@ def test_tag_char_encoder_types_line_up_with_characters():
     enc = CharEncoder(CharVocab.build([text]), char_classes=True).encode(text)
     assert enc.input_ids == plain.input_ids
     assert enc.token_type_ids == [0, *(char_class(c) for c in text), 0]
+
+
+def test_tag_vocab_encode_is_id_of_each_character_before_and_after_it_has_seen_them():
+    v = CharVocab.build(["政府信息"])
+    text = "政府\t信息 公开\n龘X"                     # whitespace tokens, an unknown character, ASCII
+    want = [v.id_of(c) for c in text]
+    assert v.encode(text) == want
+    assert v.encode(list(text)) == want                # again, from what it remembered, and from a list
+    assert v.encode("龘") == [v.unk_id]

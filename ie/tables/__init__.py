@@ -30,6 +30,7 @@ def extract_tables(text: str, template: str) -> TableResult:
         return result
     folded = fold(text)
     regions = find_regions(folded)
+    result.regions = [r for r in (regions.t2, regions.t3, regions.t4) if r is not None]
     readings: dict[str, Reading] = {}
     for key, region, name in (("proactive", regions.t2, "表二"), ("applications", regions.t3, "表三"),
                               ("review_litigation", regions.t4, "表四")):

@@ -58,6 +58,7 @@ class CharVocab:
         if len(self.ids) != len(self.tokens):
             raise ValueError("duplicate entries in vocab")
         self.unk_id = self.ids[UNK]
+        self._char_ids: dict[str, int] = {}     # character -> id, filled as characters are met (see encode)
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -100,8 +101,14 @@ class CharVocab:
 
     def encode(self, text: str | list[str]) -> list[int]:
         """One id per character, in order: len(encode(t)) == len(t)."""
-        get, unk = self.ids.get, self.unk_id
-        return [get(token_of(c), unk) for c in text]
+        memo = self._char_ids
+        try:
+            # a report has a few hundred distinct characters: one dict lookup each beats token_of per character
+            return [memo[c] for c in text]
+        except KeyError:
+            for c in set(text) - memo.keys():
+                memo[c] = self.id_of(c)
+            return [memo[c] for c in text]
 
     @property
     def pad_id(self) -> int:
