@@ -6,7 +6,10 @@ import pytest
 
 from ie.convert import windows
 from ie.labels import bio_labels
+from ie.tag.encoding import CharEncoder
+from ie.tag.infer import Tagger, kept_stretches
 from ie.tag.merge import WindowOutput, decode, merge_windows, spans_from_windows
+from ie.tag.vocab import CharVocab
 
 TAGS = bio_labels()
 T = {t: i for i, t in enumerate(TAGS)}
@@ -130,10 +133,6 @@ def test_tag_trim_whitespace_moves_entity_edges_off_spaces():
 
 
 # ------------------------------------------------------------------ Tagger.tag(skip=...): stretches tagged alone
-
-from ie.tag.encoding import CharEncoder               # noqa: E402
-from ie.tag.infer import Tagger, kept_stretches       # noqa: E402
-from ie.tag.vocab import CharVocab                    # noqa: E402
 
 
 def digit_tagger(window: int = 16, stride: int = 12) -> tuple[Tagger, list[list[int]]]:
