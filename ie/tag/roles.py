@@ -394,6 +394,7 @@ class RoleTrainConfig:
     init_heads: int = 4
     init_intermediate: int = 768
     init_dropout: float = 0.1
+    keep_layers: int = 0             # from a checkpoint: only its first N encoder layers (0: all)
     left_chars: int = 48
     right_chars: int = 16
     heading_chars: int = 16
@@ -443,7 +444,7 @@ def _encoder_and_model(cfg: RoleTrainConfig, texts: list[str]):
     import torch  # noqa: F401
 
     from ie.tag.encoding import CharEncoder, load_encoder
-    from ie.tag.model import init_sinusoidal, is_local_init, small_bert_config
+    from ie.tag.model import init_sinusoidal, is_local_init, kept_layers, small_bert_config
     from ie.tag.vocab import CharVocab
 
     cls = role_model_class()
@@ -462,7 +463,7 @@ def _encoder_and_model(cfg: RoleTrainConfig, texts: list[str]):
         raise ValueError(f"{cfg.model_name_or_path}: the role model needs a character checkpoint (tagger.json "
                          f"encoder 'char'), not {meta['encoder']!r}")
     model = cls.from_pretrained(cfg.model_name_or_path, num_labels=len(ROLE_LABELS), id2label=id2label,
-                                label2id=label2id, use_safetensors=True, dtype=torch.float32)
+                                label2id=label2id, use_safetensors=True, dtype=torch.float32, **kept_layers(cfg))
     if model.config.max_position_embeddings < need:
         raise ValueError(f"{cfg.model_name_or_path}: {model.config.max_position_embeddings} positions, the role "
                          f"inputs need {need}: shorten left_chars/right_chars/heading_chars")

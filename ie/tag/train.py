@@ -41,6 +41,7 @@ class TrainConfig:
     init_heads: int = 4
     init_intermediate: int = 768
     init_dropout: float = 0.1
+    keep_layers: int = 0             # from a checkpoint: only its first N encoder layers (0: all)
     init_sinusoidal_positions: bool = True
     init_char_classes: bool = False  # feed character shape classes as token_type_ids (ie.tag.encoding)
     max_tokens: int = 512
