@@ -89,3 +89,35 @@ def test_pretrain_checkpoint_starts_a_tagger_and_a_role_model(checkpoint, tmp_pa
     assert [x.entity.text for x in p.predict(_task(0)["data"]["text"], [])] == []
     with pytest.raises(ValueError, match="positions"):
         train_roles(load_role_config({**rcfg.__dict__, "left_chars": 200, "output_dir": str(tmp_path / "r2")}, "t"))
+
+
+def test_pretrain_keep_layers_starts_both_models_from_the_first_layers(tmp_path):
+    import dataclasses
+
+    import torch
+    from safetensors.torch import load_file
+
+    from ie.tag.model import build_model
+    from ie.tag.roles import _encoder_and_model, load_role_config
+    from ie.tag.train import TrainConfig
+
+    (tmp_path / "r.txt").write_text(TEXT * 3, encoding="utf-8")
+    (tmp_path / "pre.yaml").write_text(
+        f"texts: ['{tmp_path}/*.txt']\noutput_dir: {tmp_path}/ckpt\ninit_layers: 2\ninit_hidden: 32\ninit_heads: 2\n"
+        "init_intermediate: 64\nwindow: 64\nstride: 32\nmax_steps: 1\nbatch_size: 4\nlogging_steps: 1\n",
+        encoding="utf-8")
+    pretrain(load_pretrain_config(tmp_path / "pre.yaml"))
+    ckpt = tmp_path / "ckpt"
+    pre = load_file(str(ckpt / "model.safetensors"))
+    cfg = TrainConfig(model_name_or_path=str(ckpt), window=64, stride=48, keep_layers=1)
+    tagger = build_model(cfg, None, ["O", "B-COUNT", "I-COUNT"])
+    rcfg = load_role_config({"task": "roles", "model_name_or_path": str(ckpt), "left_chars": 16, "right_chars": 8,
+                             "heading_chars": 8, "keep_layers": 1}, "tiny")
+    _, roles = _encoder_and_model(rcfg, [])
+    for model in (tagger, roles):
+        assert model.config.num_hidden_layers == 1 and len(model.bert.encoder.layer) == 1
+        assert torch.equal(model.bert.encoder.layer[0].output.dense.weight,
+                           pre["bert.encoder.layer.0.output.dense.weight"].float())
+    assert len(build_model(dataclasses.replace(cfg, keep_layers=0), None, ["O"]).bert.encoder.layer) == 2
+    with pytest.raises(ValueError, match="has 2 layers"):
+        build_model(dataclasses.replace(cfg, keep_layers=3), None, ["O"])
