@@ -100,6 +100,11 @@ def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
 
 def _usable(v: tuple, integer: bool, signed: tuple[bool, ...] | None = None) -> bool:
     """Counts are whole and not negative; only a column that prints a change (本年增/减) may carry a sign."""
+    if not (signed and True in signed):        # most rows: no column may be negative (a loop without indices)
+        for x in v:
+            if x is not None and (x < 0 or (integer and not isinstance(x, int))):
+                return False
+        return True
     for j, x in enumerate(v):
         if x is None:
             continue
@@ -257,19 +262,28 @@ def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]]
     found: list[dict[str, int]] = []
     pick: dict[str, int] = {}
     nodes = 0
+    # What assigning option idx of row r moves: per member entry, the interval pair it changes and by how much
+    # (the same differences, in the same order, as computing them at each visit; built at the first visit).
+    moves: dict[tuple[str, int], list[tuple[list[float], list[float], int, float, float]]] = {}
+    touched = {r: list(dict.fromkeys(i for i, _, _ in m)) for r, m in member.items()}   # identities, once each
 
-    def assign(r: str, v: tuple, sign: int) -> None:
-        for i, j, whole in member.get(r, ()):
-            x = _num(v[j])
-            if whole:
-                wlo[i] += sign * (x - lo[r][j])
-                whi[i] += sign * (x - hi[r][j])
-            else:
-                plo[i] += sign * (x - lo[r][j])
-                phi[i] += sign * (x - hi[r][j])
+    def move(r: str, idx: int, v: tuple):
+        key = (r, idx)
+        if key not in moves:
+            moves[key] = [((wlo, whi) if whole else (plo, phi)) + (i, _num(v[j]) - lo[r][j], _num(v[j]) - hi[r][j])
+                          for i, j, whole in member.get(r, ())]
+        return moves[key]
+
+    def assign(r: str, idx: int, v: tuple, sign: int) -> None:
+        for low, high, i, dlo, dhi in move(r, idx, v):
+            low[i] += sign * dlo
+            high[i] += sign * dhi
 
     def consistent(r: str) -> bool:
-        return all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i, _, _ in member.get(r, ()))
+        for i in touched.get(r, ()):
+            if not (plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6):
+                return False
+        return True
 
     if not all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i in range(n)):
         return [], "done"
@@ -284,10 +298,10 @@ def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]]
             nodes += 1
             if nodes > MAX_NODES:
                 return "budget"
-            assign(r, v, 1)
+            assign(r, idx, v, 1)
             pick[r] = idx
             res = rec(k + 1) if consistent(r) else "go"
-            assign(r, v, -1)
+            assign(r, idx, v, -1)
             if res != "go":
                 return res
         return "go"
