@@ -38,6 +38,8 @@ def match_label(label: str, specs: list[RowSpec]) -> int | None:
     """Index of the spec whose pattern matches last in the label (the words nearest the numbers win)."""
     best, best_end = None, -1
     for i, s in enumerate(specs):
+        if s.pattern.search(label) is None:     # most specs name another row: no iterator made for them
+            continue
         for m in s.pattern.finditer(label):
             if m.end() > best_end or (m.end() == best_end and best is not None and s.subtotal is False
                                         and specs[best].subtotal):

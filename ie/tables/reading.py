@@ -133,9 +133,9 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
     base = 1.0 if sol.status in ("fixed", "unique") else 0.9
     for k in r.keys:
         cols = r.cols[k]
-        fields = [f"{r.section}.{k}.{c}" for c in cols]
-        values[k] = {c: None for c in cols}
+        values[k] = dict.fromkeys(cols)
         if k not in sol.cells:
+            fields = [f"{r.section}.{k}.{c}" for c in cols]
             if k in r.open_rows:
                 issues.append(Issue("table_unsolved", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 prints {len(r.atoms.get(k, []))} cells "
@@ -150,21 +150,28 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                 issues.append(Issue("table_row_missing", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 not found", fields))
             continue
-        how = placements(r.atoms.get(k, []), sol.cells[k])
+        cells, vals = sol.cells[k], sol.values[k]
+        how = placements(r.atoms.get(k, []), cells)
         undecided = set(sol.undecided.get(k, ()))
         confidence = round(r.confidence.get(k, 1.0) * base, 3)
+        want = r.want_wan.get(k)
+        prefix = f"{r.section}.{k}."
+        row = values[k]
         for j, c in enumerate(cols):
-            cell: Cell | None = sol.cells[k][j]
             if j in undecided:
                 continue
-            values[k][c] = sol.values[k][j]
-            if cell is not None and cell.ocr:
+            row[c] = vals[j]
+            cell: Cell | None = cells[j]
+            if cell is None:
+                continue
+            if cell.ocr:
                 r.ocr_cells[(k, j)] = cell.ocr
-            if cell is not None and cell.joined and (k, j) not in r.joined_cells:
+            if cell.joined and (k, j) not in r.joined_cells:
                 r.joined_cells.append((k, j))
-            if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
-                _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
-                evidence[f"{r.section}.{k}.{c}"] = Evidence(
+            if cell.end > cell.start:   # a blank cell has nothing to quote
+                # only a cell printed in 元 where 万元 is wanted carries a note (cell_value's conversion)
+                note = cell_value(cell, bool(want and want[j]))[1] if cell.unit == "元" else None
+                evidence[prefix + c] = Evidence(
                     cell.start, cell.end, text[cell.start:cell.end], "table", confidence, note=note, placed=how[j])
     if r.joined_cells:
         issues.append(Issue("table_number_joined", "info",

@@ -128,9 +128,19 @@ def local_test(idents: list[Identity]):
     terms = [([j for _, j in i.parts], [j for _, j in i.wholes]) for i in idents]
 
     def ok(v: tuple) -> bool:
-        # sum() over lists rather than generators (the same sums, faster); the solver calls this once per option
+        # The solver calls this once per option: plain loops, no list built per side. The sums are sum()'s
+        # (left to right from 0, a blank or 0 skipped: adding 0 changes no sum's value).
         for a, b in terms:
-            if not abs(sum([v[j] or 0 for j in a]) - sum([v[j] or 0 for j in b])) < 1e-6:
+            left = right = 0
+            for j in a:
+                x = v[j]
+                if x:
+                    left += x
+            for j in b:
+                x = v[j]
+                if x:
+                    right += x
+            if not abs(left - right) < 1e-6:
                 return False
         return True
     return ok
@@ -202,6 +212,9 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
     # arithmetic choice: search over those groups, then let _fill keep what every member agrees on.
     groups: dict[str, list[tuple[list[int], tuple]]] = {}
     for r, o in opts.items():
+        if len(o) == 1:                   # most rows: one filling, one group
+            groups[r] = [([0], tuple([0 if x is None else x for x in o[0][1]]))]
+            continue
         by: dict[tuple, list[int]] = {}
         for idx, (_, v) in enumerate(o):
             by.setdefault(tuple([0 if x is None else x for x in v]), []).append(idx)
@@ -321,8 +334,8 @@ def _fill(p: Problem, opts, choice: dict[str, list[int]], free: set[str]) -> Sol
         picked = [opts[r][i] for i in choice.get(r, [0])]
         n = len(picked[0][1])
         if len(picked) == 1:              # one filling: every cell agrees with itself
-            cells[r] = [picked[0][0].cells[j] for j in range(n)]
-            values[r] = [picked[0][1][j] for j in range(n)]
+            cells[r] = list(picked[0][0].cells[:n])
+            values[r] = list(picked[0][1][:n])
             continue
         cells[r], values[r] = [], []
         for j in range(n):
