@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 NULL_MARKS = {"/", "-", "—", "--", "——", "－", "–"}
 ZERO_MARKS = {"无", "0"}
@@ -88,13 +88,11 @@ class Atom:
     alone: bool = False      # alone on its line in one-cell-per-line text (Word-HTML may split a number there)
     joined: bool = False     # two such lines read as one number (`1`/`60` → 160)
 
-    # Read once per atom (an atom is never changed once read): the solver's set-up asks each of them again for
-    # every row it prepares and every mechanism it tries.
-    @cached_property
+    @property
     def digits(self) -> str:
         return _NOT_DIGIT.sub("", self.text)
 
-    @cached_property
+    @property
     def unit(self) -> str | None:
         if self.text.endswith("万元"):
             return "万元"
@@ -102,7 +100,7 @@ class Atom:
             return "元"
         return None
 
-    @cached_property
+    @property
     def is_null(self) -> bool:
         return self.text in NULL_MARKS or self.text == ""
 
