@@ -169,7 +169,7 @@ _TOKEN = re.compile(r"[^\s:：]+[:：]?|[:：]")
 
 def _tokens(text: str, start: int, limit: int) -> list[tuple[int, int]]:
     """Runs of non-space text (split after a colon: `相关链接：` is chrome glued to a heading)."""
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, min(len(text), start + limit))]
+    return [m.span() for m in _TOKEN.finditer(text, start, min(len(text), start + limit))]
 
 
 def _title_window(text: str, toks: list[tuple[int, int]], i: int, glued_ok: bool) -> Found | None:
