@@ -79,7 +79,7 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             options[k] = None
     signed = {k: tuple(c == "change" for c in r.cols[k]) for k in r.keys}
     return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan,
-                   open_rows, signed, row_memo=r.prepared_rows)
+                   open_rows, signed, row_memo=r.prepared_rows, local=local)
 
 
 def _mechanism_key(atoms: list[Atom], n: int, mechanism: str | None):

@@ -61,6 +61,7 @@ class Problem:
     # one table under each mechanism, whose rows printed in full have the very same option list
     row_memo: dict | None = field(default=None, repr=False)
     settled: Solution | None = field(default=None, repr=False)   # the solution when no row is undecided
+    local: dict | None = field(default=None, repr=False)   # local_identities(identities), where the caller has it
 
 
 @dataclass
@@ -154,7 +155,7 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
 
 
 def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
-    local = local_identities(p.identities)
+    local = p.local if p.local is not None else local_identities(p.identities)
     out, unexplained = {}, []
     memo = p.row_memo if p.row_memo is not None else {}
     for r in p.rows:
