@@ -221,22 +221,20 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if kind in ("num", "null", "ocr"):
             if cur is None:
                 cur = Row("", pos, line_no)
-            text = folded[pos:start + m.end()]
-            if text[:1] == "+":
-                text = _SIGN_APART.sub("+", text)
-            # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
-            follow = _FOLLOW.match(seg, m.end())
-            explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))
-            # In one-cell-per-line text a number alone on its line is a whole printed cell too.
-            explicit = explicit or (lone_layout and _alone_on_line(folded, pos, start + m.end()))
+            end_at = start + m.end()
+            text = folded[pos:end_at]
             cur.atoms.extend(pending)
             pending.clear()
             if kind == "ocr":
-                printed = folded[pos:start + m.end()]
-                cur.atoms.append(Atom(ocr_digits(printed), pos, start + m.end(), explicit=True, ocr=printed))
+                cur.atoms.append(Atom(ocr_digits(text), pos, end_at, explicit=True, ocr=text))
             else:
-                alone = lone_layout and _alone_on_line(folded, pos, start + m.end())
-                cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit, alone=alone))
+                if text[:1] == "+":
+                    text = _SIGN_APART.sub("+", text)
+                # In one-cell-per-line text a number alone on its line is a whole printed cell; so is a number
+                # alone between '|' (or '|' and the line end): never cut either.
+                alone = lone_layout and _alone_on_line(folded, pos, end_at)
+                explicit = alone or (has_pipes and prev_sep and _FOLLOW.match(seg, m.end()).group(1) in ("|", "\n", ""))
+                cur.atoms.append(Atom(text, pos, end_at, explicit=bool(explicit), alone=alone))
             prev_sep = False
             continue
         # label characters: a run of them does what its first does, then only adds to the label
