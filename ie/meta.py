@@ -55,7 +55,6 @@ class Signature:
     date: Found | None
 
 
-_NON_SPACE = re.compile(r"\S+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -75,8 +74,9 @@ class Compact:
     @classmethod
     def of(cls, text: str, start: int = 0, end: int | None = None) -> "Compact":
         end = len(text) if end is None else end
-        # runs of non-space and of space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan each
-        pieces = _NON_SPACE.findall(text, start, end)
+        # runs of non-space (str.split) and of space (regex): \s is str.isspace (both Py_UNICODE_ISSPACE), one C
+        # scan each
+        pieces = text[start:end].split()
         gaps = _SPACE.findall(text, start, end)
         lead = 1 if _SPACE.match(text, start, end) else 0
         offsets = [0, *accumulate(map(len, pieces))][:len(pieces)]

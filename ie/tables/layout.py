@@ -148,7 +148,9 @@ def _flow(stripped: list[str], lone) -> bool:
 def lone_number_layout(lines: list[str]) -> bool:
     """Most lines that carry a number carry that number alone: one printed cell per line."""
     # A row number (1. 2、) in front of a label is label text, not a printed number.
-    numbered = [l for l in lines if _HAS_NUMBER.search(_ORDINAL.sub("", l)) and not _ORDINAL_LINE.match(l)]
+    # (a line without any digit has none once its row numbers are cut either: the cut is skipped there)
+    numbered = [l for l in lines if _HAS_NUMBER.search(l) and _HAS_NUMBER.search(_ORDINAL.sub("", l))
+                and not _ORDINAL_LINE.match(l)]
     lone = sum(1 for l in numbered if _LONE_NUMBER.match(l))
     return len(numbered) >= 3 and lone >= 0.8 * len(numbered)
 
