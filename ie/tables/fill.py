@@ -241,8 +241,10 @@ def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
     """Every filling of an n-column row by these atoms (before any identity is applied); None when there are
     more than MAX_OPTIONS (the row is then left open, never half-searched)."""
     cache: dict = {}
-    if len(atoms) == n:
-        return [_option([_as_cell(a) for a in atoms], "printed", want_wan, cache)]
+    if len(atoms) == n:       # most rows: one cell per atom, each read once (no cell repeats: no cache)
+        cells = tuple([_as_cell(a) for a in atoms])
+        return [Option(cells, "printed", tuple([cell_value(c, bool(want_wan and want_wan[i]))[0]
+                                                for i, c in enumerate(cells)]))]
     if len(atoms) > n:
         return []
     if splittable(atoms):

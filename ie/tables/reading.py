@@ -198,7 +198,7 @@ def placements(atoms: list[Atom], cells: list[Cell | None]) -> list[str | None]:
     spans = [(a.start, a.end) for a in atoms]
     straight = len(atoms) == len(cells) and all(c is None or (c.start, c.end) == sp for c, sp in zip(cells, spans))
     shared: dict[tuple[int, int], int] = {}
-    for c in cells:
+    for c in cells if not straight else ():      # (a straight row, most of them, never asks)
         if c is not None:
             shared[(c.start, c.end)] = shared.get((c.start, c.end), 0) + 1
     out: list[str | None] = []
