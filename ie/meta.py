@@ -17,6 +17,7 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ie.fastre import Fast
 from ie.numbers import parse_date
 
 # ------------------------------------------------------------------------------------------ records
@@ -286,6 +287,8 @@ def find_title(text: str) -> tuple[str | None, int, int]:
 # A full date in Arabic or Chinese numerals (二○一二年元月二十日); matched on the compact text.
 _SIG_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d年\d{1,2}月\d{1,2}日"
                        r"|[〇○O零一二三四五六七八九]{4}年(?:[一二三四五六七八九十]{1,2}|元)月[一二三四五六七八九十]{1,3}日")
+# a look-behind opens it: searched from the first characters of its dates only (ie.fastre), the same matches
+_SIG_DATE_FAST = Fast(_SIG_DATE)
 _STANDS_BEFORE = re.compile(r"(?:^|\s)$")
 _STANDS_AFTER = re.compile(r"\s|$|[（(]")
 
@@ -322,7 +325,7 @@ def find_signature(text: str, body_start: int = 0) -> Signature | None:
     lo = max(body_start, body_start + (len(text) - body_start) // 2)
     c = Compact.of(text, lo)
     best = None
-    for m in _SIG_DATE.finditer(c.text):
+    for m in _SIG_DATE_FAST.finditer(c.text):
         s, e = c.span(m.start(), m.end())
         before_ok = _STANDS_BEFORE.search(text[max(0, s - 1):s]) or _ORGAN_END.search(text[max(0, s - 12):s])
         if before_ok and _STANDS_AFTER.match(text, e) and _iso(m.group()):
