@@ -80,8 +80,13 @@ def _num(v) -> float:
 
 
 def _local(ident: Identity) -> str | None:
-    rows = {r for r, _ in ident.cells}
-    return next(iter(rows)) if len(rows) == 1 else None
+    """The row an identity lies in, None when it spans rows (stops at the first cell of another row)."""
+    cells = ident.cells
+    row = cells[0][0]
+    for r, _ in cells:
+        if r != row:
+            return None
+    return row
 
 
 def _holds(ident: Identity, val) -> bool:
