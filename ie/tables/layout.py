@@ -198,7 +198,6 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
     prev_sep = True   # the previous meaningful token was a separator ('|', newline, start)
     for m in _TOKEN.finditer(seg):
         kind = m.lastgroup
-        pos = start + m.start()
         if kind == "nl":
             line_no += 1
             prev_pipe = False
@@ -206,6 +205,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
                 close()
             prev_sep = True
             continue
+        pos = start + m.start()
         if kind == "note" or noise_lines[line_no]:
             continue
         if kind == "pipe":

@@ -171,8 +171,8 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
             if cell.end > cell.start:   # a blank cell has nothing to quote
                 # only a cell printed in 元 where 万元 is wanted carries a note (cell_value's conversion)
                 note = cell_value(cell, bool(want and want[j]))[1] if cell.unit == "元" else None
-                evidence[prefix + c] = Evidence(
-                    cell.start, cell.end, text[cell.start:cell.end], "table", confidence, note=note, placed=how[j])
+                evidence[prefix + c] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table", confidence,
+                                                None, note, how[j])     # (approximate: None)
     if r.joined_cells:
         issues.append(Issue("table_number_joined", "info",
                             f"{r.table}: numbers printed over two lines read as one (Word-HTML splits), where the "
