@@ -236,7 +236,11 @@ def _body_title(text: str, body_start: int) -> tuple[Found | None, Found | None]
         found = _title_window(text, toks, i, glued_ok=toks[i][0] - body_start < 600)
         if found is None:
             continue
-        inner = [j for j in range(i + 1, len(toks)) if toks[j][1] <= found.end]
+        inner = []                  # the tokens after i inside the title (token ends increase: stop at the first out)
+        for j in range(i + 1, len(toks)):
+            if toks[j][1] > found.end:
+                break
+            inner.append(j)
         if any(_title_window(text, toks, j, False) for j in inner):
             continue            # a tighter title starts later (the leading tokens are a menu or a body name)
         is_chrome = _CHROME_AFTER.match(text, found.end) is not None
