@@ -17,6 +17,7 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ie.fastre import Fast
 from ie.numbers import parse_date
 
 # ------------------------------------------------------------------------------------------ records
@@ -55,7 +56,6 @@ class Signature:
     date: Found | None
 
 
-_NON_SPACE = re.compile(r"\S+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -75,8 +75,9 @@ class Compact:
     @classmethod
     def of(cls, text: str, start: int = 0, end: int | None = None) -> "Compact":
         end = len(text) if end is None else end
-        # runs of non-space and of space by regex: \s is str.isspace (both Py_UNICODE_ISSPACE), one C scan each
-        pieces = _NON_SPACE.findall(text, start, end)
+        # runs of non-space (str.split) and of space (regex): \s is str.isspace (both Py_UNICODE_ISSPACE), one C
+        # scan each
+        pieces = text[start:end].split()
         gaps = _SPACE.findall(text, start, end)
         lead = 1 if _SPACE.match(text, start, end) else 0
         offsets = [0, *accumulate(map(len, pieces))][:len(pieces)]
@@ -169,7 +170,7 @@ _TOKEN = re.compile(r"[^\s:：]+[:：]?|[:：]")
 
 def _tokens(text: str, start: int, limit: int) -> list[tuple[int, int]]:
     """Runs of non-space text (split after a colon: `相关链接：` is chrome glued to a heading)."""
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, min(len(text), start + limit))]
+    return [m.span() for m in _TOKEN.finditer(text, start, min(len(text), start + limit))]
 
 
 def _title_window(text: str, toks: list[tuple[int, int]], i: int, glued_ok: bool) -> Found | None:
@@ -235,7 +236,11 @@ def _body_title(text: str, body_start: int) -> tuple[Found | None, Found | None]
         found = _title_window(text, toks, i, glued_ok=toks[i][0] - body_start < 600)
         if found is None:
             continue
-        inner = [j for j in range(i + 1, len(toks)) if toks[j][1] <= found.end]
+        inner = []                  # the tokens after i inside the title (token ends increase: stop at the first out)
+        for j in range(i + 1, len(toks)):
+            if toks[j][1] > found.end:
+                break
+            inner.append(j)
         if any(_title_window(text, toks, j, False) for j in inner):
             continue            # a tighter title starts later (the leading tokens are a menu or a body name)
         is_chrome = _CHROME_AFTER.match(text, found.end) is not None
@@ -286,6 +291,8 @@ def find_title(text: str) -> tuple[str | None, int, int]:
 # A full date in Arabic or Chinese numerals (二○一二年元月二十日); matched on the compact text.
 _SIG_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d年\d{1,2}月\d{1,2}日"
                        r"|[〇○O零一二三四五六七八九]{4}年(?:[一二三四五六七八九十]{1,2}|元)月[一二三四五六七八九十]{1,3}日")
+# a look-behind opens it: searched from the first characters of its dates only (ie.fastre), the same matches
+_SIG_DATE_FAST = Fast(_SIG_DATE)
 _STANDS_BEFORE = re.compile(r"(?:^|\s)$")
 _STANDS_AFTER = re.compile(r"\s|$|[（(]")
 
@@ -322,7 +329,7 @@ def find_signature(text: str, body_start: int = 0) -> Signature | None:
     lo = max(body_start, body_start + (len(text) - body_start) // 2)
     c = Compact.of(text, lo)
     best = None
-    for m in _SIG_DATE.finditer(c.text):
+    for m in _SIG_DATE_FAST.finditer(c.text):
         s, e = c.span(m.start(), m.end())
         before_ok = _STANDS_BEFORE.search(text[max(0, s - 1):s]) or _ORGAN_END.search(text[max(0, s - 12):s])
         if before_ok and _STANDS_AFTER.match(text, e) and _iso(m.group()):

@@ -94,7 +94,15 @@ class Evidence:
     placed: str | None = None
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in _fields(self).items() if v is not None and k != "placed"}
+        # the fields by hand, in declaration order (the key order of the JSON): a hundred evidence records per
+        # report, and a dict of every field filtered afterwards cost twice as much
+        d = {"start": self.start, "end": self.end, "quote": self.quote, "method": self.method}
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        if self.approximate is not None:
+            d["approximate"] = self.approximate
+        if self.note is not None:
+            d["note"] = self.note
         if self.placed:
             d["note"] = "; ".join(filter(None, [self.note, f"{PLACED_NOTE}: {self.placed}"]))
         return d

@@ -92,6 +92,8 @@ def _key_class(table: dict[int, str]) -> re.Pattern:
 # ---------------------------------------------------------------------------------------------- 1. newlines
 
 _INVISIBLE = re.compile("\r\n?|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\u00a0")
+# searched from its first characters only (ie.fastre): an alternation is otherwise tried at every character
+_INVISIBLE_FAST = Fast(_INVISIBLE)
 
 
 def fold_newlines_and_invisibles(text: str, offs: list[int]) -> tuple[str, list[int]]:
@@ -100,7 +102,7 @@ def fold_newlines_and_invisibles(text: str, offs: list[int]) -> tuple[str, list[
         if g[0] == "\r":
             return "\n"
         return " " if g == "\u00a0" else ""
-    return _sub(_INVISIBLE, repl, text, offs)
+    return _sub(_INVISIBLE_FAST, repl, text, offs)
 
 
 # ---------------------------------------------------------------------------------------------- 2. mojibake
@@ -401,9 +403,14 @@ _CHROME_INLINE = re.compile(
 
 # Every match of _CHROME_INLINE holds one of these words, and starts at it or at the spaces (and 【) before it.
 # The pattern is tried only there: tried at every character of a report it cost more than the rest of
-# normalization. A look-ahead finds every occurrence, overlapping ones included.
-_CHROME_INLINE_KEYS = re.compile("(?=<!--|-->|当前位置|微信|微博|QQ空间|全真版|文字版|文件下载|相关链接|打印|收藏|关闭"
-                                 "|分享|浏览量|浏览次数|点击数|点击量|访问量|字体|我要纠错|返回顶部)")
+# normalization. A look-ahead finds every occurrence, overlapping ones included; it is searched from the words'
+# first characters (as ie.fastre does): a bare look-ahead is tried at every character, 5x slower.
+_CHROME_KEY_WORDS = ("<!--", "-->", "当前位置", "微信", "微博", "QQ空间", "全真版", "文字版", "文件下载", "相关链接",
+                     "打印", "收藏", "关闭", "分享", "浏览量", "浏览次数", "点击数", "点击量", "访问量", "字体",
+                     "我要纠错", "返回顶部")
+_CHROME_KEY_FIRST = "[" + re.escape("".join(sorted({w[0] for w in _CHROME_KEY_WORDS}))) + "]"
+_CHROME_INLINE_KEYS = re.compile(
+    f"{_CHROME_KEY_FIRST}(?<=(?=(?:{'|'.join(map(re.escape, _CHROME_KEY_WORDS))})){_CHROME_KEY_FIRST})")
 
 
 def _chrome_inline_edits(text: str) -> list[tuple[int, int, str]]:

@@ -153,14 +153,32 @@ class _Context:
     """The words around one span: its clause (to the left), its sentence, and what follows."""
 
     def __init__(self, text: str, e: Entity):
+        self._text, self._e = text, e
         self.start = _clause_start(text, e.start, _CLAUSE_END)
         self.left = _squash(text[self.start:e.start])
-        self.before = _squash(text[_clause_start(text, e.start, _SENT_END, 200):e.start])
-        after = _squash(text[e.end:e.end + 200].split("。")[0])
-        self.right = after
-        # what follows in the sentence, up to a 其中 breakdown (its parts are not further channels) or a
-        # cumulative figure beside the year's (历年累计主动公开…M条 is no second channel)
-        self.rest = _REST_STOP.split(after, 1)[0]
+        # the sentence and what follows are read only where a cue matched the clause (few spans): on first use
+        self._before: str | None = None
+        self._right: str | None = None
+
+    @property
+    def before(self) -> str:
+        if self._before is None:
+            e = self._e
+            self._before = _squash(self._text[_clause_start(self._text, e.start, _SENT_END, 200):e.start])
+        return self._before
+
+    @property
+    def right(self) -> str:
+        if self._right is None:
+            e = self._e
+            self._right = _squash(self._text[e.end:e.end + 200].split("。")[0])
+        return self._right
+
+    @property
+    def rest(self) -> str:
+        """What follows in the sentence, up to a 其中 breakdown (its parts are not further channels) or a
+        cumulative figure beside the year's (历年累计主动公开…M条 is no second channel)."""
+        return _REST_STOP.split(self.right, 1)[0]
 
     def cumulative(self) -> bool:
         """累计/历年/近3年 in the clause; `全年累计`, `2025年，累计` count the year itself."""

@@ -25,7 +25,9 @@ _SIX_OTHER = re.compile(r"逾期不补正|逾期不缴费|逾期未按收费")
 def _compact_fold(text: str) -> str:
     """fold(text) without whitespace (headers are matched across Word-HTML line breaks); memoized for the last
     few texts, which the template and the report evidence each ask for."""
-    return re.sub(r"\s+", "", fold(text))
+    # str.split() cuts at str.isspace characters, which is what \s matches (Py_UNICODE_ISSPACE both): the same
+    # text as re.sub(r"\s+", ""), in a third of the time
+    return "".join(fold(text).split())
 
 
 @lru_cache(maxsize=16)
@@ -169,6 +171,10 @@ _NOT_LATIN = re.compile(r"[^A-Za-z]+")
 def _mostly_chinese(text: str) -> bool:
     """More CJK characters than Latin letters (URLs and e-mail addresses in a report do not come close).
     Counted as what is left once the others are cut out (no list of every character)."""
-    cjk = len(_NOT_CJK.sub("", text))
     latin = len(_NOT_LATIN.sub("", text))
-    return cjk >= latin
+    # A report has few Latin letters: CJK characters of a prefix often outnumber them already (a lower bound
+    # of the count, so the answer is the same), and the whole text is counted only where they do not.
+    head = text[:4 * latin + 200]
+    if len(_NOT_CJK.sub("", head)) >= latin:
+        return True
+    return len(head) < len(text) and len(_NOT_CJK.sub("", text)) >= latin

@@ -45,6 +45,17 @@ def test_models_placed_travels_in_note_and_reads_back():
     assert placed_by({"note": "cue: 共收到"}) is None
 
 
+def test_models_evidence_json_has_every_field_in_order():
+    # Evidence.to_json names its keys by hand (speed): a field added to Evidence must show up in it too
+    from dataclasses import fields
+    ev = Evidence(3, 5, "12", "table", 0.5, approximate=True, note="n")
+    names = [f.name for f in fields(Evidence) if f.name != "placed"]
+    assert list(ev.to_json()) == names
+    assert ev.to_json() == {"start": 3, "end": 5, "quote": "12", "method": "table", "confidence": 0.5,
+                            "approximate": True, "note": "n"}
+    assert list(Evidence(0, 1, "1", "rule").to_json()) == ["start", "end", "quote", "method"]
+
+
 def _values() -> dict:
     """A gov2021 report's tables, all zeros but one granted application and one upheld review."""
     v = {"proactive": {r: {c: 0 for c in cs} for r, cs in T2_COLUMNS["gov2021"].items()},

@@ -105,18 +105,21 @@ def dropped_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> lis
 
 
 def runs_options(atoms: list[Atom], n: int, want_wan=None, cache=None) -> list[Option]:
-    cache = {} if cache is None else cache
     k = len(atoms)
     if k == 0 or k > n or _equal_neighbours(atoms):
         return []
     out = []
     printed = [_as_cell(a) for a in atoms]
+    # as in dropped_options: each (atom, column) value once, not once per option
+    value = [[cell_value(c, bool(want_wan and want_wan[j]))[0] for j in range(n)] for c in printed]
     for cuts in combinations(range(1, n), k - 1):
         bounds = (0,) + cuts + (n,)
         cells: list[Cell | None] = []
-        for c, lo, hi in zip(printed, bounds, bounds[1:]):
-            cells.extend([c] * (hi - lo))
-        out.append(_option(cells, "runs", want_wan, cache))
+        vals: list = []
+        for i, lo, hi in zip(range(k), bounds, bounds[1:]):
+            cells.extend([printed[i]] * (hi - lo))
+            vals.extend(value[i][lo:hi])
+        out.append(Option(tuple(cells), "runs", tuple(vals)))
         if len(out) >= MAX_OPTIONS:
             break
     return out
@@ -160,20 +163,54 @@ def joined_variants(atoms: list[Atom], most: int = 64) -> list[list[Atom]]:
            if atoms[i].alone and atoms[i + 1].alone and not atoms[i].unit and not atoms[i].ocr
            and not atoms[i + 1].ocr and atoms[i + 1].text[:1].isdigit() and not atoms[i].is_null
            and not atoms[i + 1].is_null and "." not in atoms[i].text]
+    # A sequence is kept when each of its atoms reads as a number. Whether it does depends only on the atom, or
+    # for a joined one on the run of printed atoms it joins: test those once, and build only the sequences kept
+    # (a row of many lone numbers has hundreds of sets of joins, most of them rejected).
+    bad = [i for i, a in enumerate(atoms) if not _reads(a)]
+    chain_ok: dict[tuple[int, int], bool] = {}
     out = []
     for r in range(1, len(can) + 1):
         for joins in combinations(can, r):
-            seq: list[Atom] = []
-            for i, a in enumerate(atoms):
-                if i - 1 in joins:
-                    prev = seq.pop()
-                    a = Atom(prev.text + a.text, prev.start, a.end, explicit=True, alone=True, joined=True)
-                seq.append(a)
-            if all(valid_part(x.digits) or x.is_null for x in seq):
-                out.append(seq)
+            js = set(joins)
+            if any(i not in js and i - 1 not in js for i in bad):
+                continue                        # a printed atom that is no number stays alone
+            if not all(_chain_reads(atoms, a, b, chain_ok) for a, b in _chains(joins)):
+                continue
+            out.append(_joined(atoms, js))
             if len(out) >= most:
                 return out
     return out
+
+
+def _reads(a: Atom) -> bool:
+    return valid_part(a.digits) or a.is_null
+
+
+def _chains(joins: tuple[int, ...]):
+    """The runs of printed atoms that a set of joins (sorted: join i glues atom i to i + 1) makes one, (first, last)."""
+    start = prev = joins[0]
+    for j in joins[1:]:
+        if j != prev + 1:
+            yield start, prev + 1
+            start = j
+        prev = j
+    yield start, prev + 1
+
+
+def _chain_reads(atoms: list[Atom], a: int, b: int, memo: dict) -> bool:
+    if (a, b) not in memo:
+        memo[(a, b)] = _reads(Atom("".join(x.text for x in atoms[a:b + 1]), 0, 0))
+    return memo[(a, b)]
+
+
+def _joined(atoms: list[Atom], joins: set[int]) -> list[Atom]:
+    seq: list[Atom] = []
+    for i, a in enumerate(atoms):
+        if i - 1 in joins:
+            prev = seq.pop()
+            a = Atom(prev.text + a.text, prev.start, a.end, explicit=True, alone=True, joined=True)
+        seq.append(a)
+    return seq
 
 
 SPLIT_DROP_MAX_COLS = 8   # Table 4's 15 cells would make cuttings × blank placements too many to weigh
@@ -204,8 +241,10 @@ def row_options(atoms: list[Atom], n: int, mechanism: Mechanism | None,
     """Every filling of an n-column row by these atoms (before any identity is applied); None when there are
     more than MAX_OPTIONS (the row is then left open, never half-searched)."""
     cache: dict = {}
-    if len(atoms) == n:
-        return [_option([_as_cell(a) for a in atoms], "printed", want_wan, cache)]
+    if len(atoms) == n:       # most rows: one cell per atom, each read once (no cell repeats: no cache)
+        cells = tuple([_as_cell(a) for a in atoms])
+        return [Option(cells, "printed", tuple([cell_value(c, bool(want_wan and want_wan[i]))[0]
+                                                for i, c in enumerate(cells)]))]
     if len(atoms) > n:
         return []
     if splittable(atoms):

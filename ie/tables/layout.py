@@ -148,7 +148,9 @@ def _flow(stripped: list[str], lone) -> bool:
 def lone_number_layout(lines: list[str]) -> bool:
     """Most lines that carry a number carry that number alone: one printed cell per line."""
     # A row number (1. 2、) in front of a label is label text, not a printed number.
-    numbered = [l for l in lines if _HAS_NUMBER.search(_ORDINAL.sub("", l)) and not _ORDINAL_LINE.match(l)]
+    # (a line without any digit has none once its row numbers are cut either: the cut is skipped there)
+    numbered = [l for l in lines if _HAS_NUMBER.search(l) and _HAS_NUMBER.search(_ORDINAL.sub("", l))
+                and not _ORDINAL_LINE.match(l)]
     lone = sum(1 for l in numbered if _LONE_NUMBER.match(l))
     return len(numbered) >= 3 and lone >= 0.8 * len(numbered)
 
@@ -196,7 +198,6 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
     prev_sep = True   # the previous meaningful token was a separator ('|', newline, start)
     for m in _TOKEN.finditer(seg):
         kind = m.lastgroup
-        pos = start + m.start()
         if kind == "nl":
             line_no += 1
             prev_pipe = False
@@ -204,6 +205,7 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
                 close()
             prev_sep = True
             continue
+        pos = start + m.start()
         if kind == "note" or noise_lines[line_no]:
             continue
         if kind == "pipe":
@@ -221,22 +223,20 @@ def tokenize(folded: str, start: int, end: int, flow: bool | None = None) -> lis
         if kind in ("num", "null", "ocr"):
             if cur is None:
                 cur = Row("", pos, line_no)
-            text = folded[pos:start + m.end()]
-            if text[:1] == "+":
-                text = _SIGN_APART.sub("+", text)
-            # A number alone between '|' (or '|' and the line end) is a whole printed cell: never cut it.
-            follow = _FOLLOW.match(seg, m.end())
-            explicit = has_pipes and prev_sep and (follow.group(1) in ("|", "\n", ""))
-            # In one-cell-per-line text a number alone on its line is a whole printed cell too.
-            explicit = explicit or (lone_layout and _alone_on_line(folded, pos, start + m.end()))
+            end_at = start + m.end()
+            text = folded[pos:end_at]
             cur.atoms.extend(pending)
             pending.clear()
             if kind == "ocr":
-                printed = folded[pos:start + m.end()]
-                cur.atoms.append(Atom(ocr_digits(printed), pos, start + m.end(), explicit=True, ocr=printed))
+                cur.atoms.append(Atom(ocr_digits(text), pos, end_at, explicit=True, ocr=text))
             else:
-                alone = lone_layout and _alone_on_line(folded, pos, start + m.end())
-                cur.atoms.append(Atom(text, pos, start + m.end(), explicit=explicit, alone=alone))
+                if text[:1] == "+":
+                    text = _SIGN_APART.sub("+", text)
+                # In one-cell-per-line text a number alone on its line is a whole printed cell; so is a number
+                # alone between '|' (or '|' and the line end): never cut either.
+                alone = lone_layout and _alone_on_line(folded, pos, end_at)
+                explicit = alone or (has_pipes and prev_sep and _FOLLOW.match(seg, m.end()).group(1) in ("|", "\n", ""))
+                cur.atoms.append(Atom(text, pos, end_at, explicit=bool(explicit), alone=alone))
             prev_sep = False
             continue
         # label characters: a run of them does what its first does, then only adds to the label

@@ -38,6 +38,8 @@ def match_label(label: str, specs: list[RowSpec]) -> int | None:
     """Index of the spec whose pattern matches last in the label (the words nearest the numbers win)."""
     best, best_end = None, -1
     for i, s in enumerate(specs):
+        if s.pattern.search(label) is None:     # most specs name another row: no iterator made for them
+            continue
         for m in s.pattern.finditer(label):
             if m.end() > best_end or (m.end() == best_end and best is not None and s.subtotal is False
                                         and specs[best].subtotal):
@@ -169,8 +171,10 @@ def mentioned(rows: list[Row], specs: list[RowSpec]) -> set[str]:
     In one-cell-per-line text a row printed without any number runs into the next row's label
     (`1.属于国家秘密2.其他法律…禁止公开 0`), so every label is searched for every row name."""
     out = set()
-    labels = [r.label for r in rows if r.label]
+    # Labels hold no line break (whitespace is removed from them) and no row pattern matches one, so a search
+    # of the labels joined by line breaks finds what a search of each label would: one C scan per row name.
+    labels = "\n".join(r.label for r in rows if r.label)
     for s in specs:
-        if not s.subtotal and s.key not in out and any(s.pattern.search(label) for label in labels):
-            out.add(s.key)       # one label naming the row is enough: the others are not searched
+        if not s.subtotal and s.key not in out and s.pattern.search(labels):
+            out.add(s.key)
     return out

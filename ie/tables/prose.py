@@ -38,7 +38,7 @@ def statements(text: str, tables: list[tuple[int, int]]) -> list[Statement]:
     """(row, column, value) stated in one clause of the running text, outside the table regions."""
     out = []
     for m in _CLAUSE.finditer(text):
-        if any(a <= m.start() < b for a, b in tables):
+        if _inside(m.start(), tables):
             continue
         clause = m.group()
         for n in _NUMBER.finditer(clause):
@@ -51,6 +51,14 @@ def statements(text: str, tables: list[tuple[int, int]]) -> list[Statement]:
             for c in cols:
                 out.append(Statement(rows[0], c, int(n.group(1)), s, e, text[s:e]))
     return out
+
+
+def _inside(pos: int, tables: list[tuple[int, int]]) -> bool:
+    # (a loop, not any() over a generator: called for every clause of the report)
+    for a, b in tables:
+        if a <= pos < b:
+            return True
+    return False
 
 
 def settle(opts: dict[str, list[tuple]], cols: dict[str, list[str]], sol: Solution,

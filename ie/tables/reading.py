@@ -79,7 +79,7 @@ def problem(r: Reading, mechanism: str | None) -> Problem:
             options[k] = None
     signed = {k: tuple(c == "change" for c in r.cols[k]) for k in r.keys}
     return Problem(list(r.keys), {k: len(r.cols[k]) for k in r.keys}, options, idents, r.integer, r.want_wan,
-                   open_rows, signed, row_memo=r.prepared_rows)
+                   open_rows, signed, row_memo=r.prepared_rows, local=local)
 
 
 def _mechanism_key(atoms: list[Atom], n: int, mechanism: str | None):
@@ -133,9 +133,9 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
     base = 1.0 if sol.status in ("fixed", "unique") else 0.9
     for k in r.keys:
         cols = r.cols[k]
-        fields = [f"{r.section}.{k}.{c}" for c in cols]
-        values[k] = {c: None for c in cols}
+        values[k] = dict.fromkeys(cols)
         if k not in sol.cells:
+            fields = [f"{r.section}.{k}.{c}" for c in cols]
             if k in r.open_rows:
                 issues.append(Issue("table_unsolved", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 prints {len(r.atoms.get(k, []))} cells "
@@ -150,22 +150,29 @@ def finish(text: str, r: Reading, sol: Solution, mechanism: str | None) -> tuple
                 issues.append(Issue("table_row_missing", "warning",
                                     f"{r.table}: 行「{r.row_labels.get(k, k)}」 not found", fields))
             continue
-        how = placements(r.atoms.get(k, []), sol.cells[k])
+        cells, vals = sol.cells[k], sol.values[k]
+        how = placements(r.atoms.get(k, []), cells)
         undecided = set(sol.undecided.get(k, ()))
         confidence = round(r.confidence.get(k, 1.0) * base, 3)
+        want = r.want_wan.get(k)
+        prefix = f"{r.section}.{k}."
+        row = values[k]
         for j, c in enumerate(cols):
-            cell: Cell | None = sol.cells[k][j]
             if j in undecided:
                 continue
-            values[k][c] = sol.values[k][j]
-            if cell is not None and cell.ocr:
+            row[c] = vals[j]
+            cell: Cell | None = cells[j]
+            if cell is None:
+                continue
+            if cell.ocr:
                 r.ocr_cells[(k, j)] = cell.ocr
-            if cell is not None and cell.joined and (k, j) not in r.joined_cells:
+            if cell.joined and (k, j) not in r.joined_cells:
                 r.joined_cells.append((k, j))
-            if cell is not None and cell.end > cell.start:   # a blank cell has nothing to quote
-                _, note = cell_value(cell, bool(r.want_wan.get(k) and r.want_wan[k][j]))
-                evidence[f"{r.section}.{k}.{c}"] = Evidence(
-                    cell.start, cell.end, text[cell.start:cell.end], "table", confidence, note=note, placed=how[j])
+            if cell.end > cell.start:   # a blank cell has nothing to quote
+                # only a cell printed in 元 where 万元 is wanted carries a note (cell_value's conversion)
+                note = cell_value(cell, bool(want and want[j]))[1] if cell.unit == "元" else None
+                evidence[prefix + c] = Evidence(cell.start, cell.end, text[cell.start:cell.end], "table", confidence,
+                                                None, note, how[j])     # (approximate: None)
     if r.joined_cells:
         issues.append(Issue("table_number_joined", "info",
                             f"{r.table}: numbers printed over two lines read as one (Word-HTML splits), where the "
@@ -191,7 +198,7 @@ def placements(atoms: list[Atom], cells: list[Cell | None]) -> list[str | None]:
     spans = [(a.start, a.end) for a in atoms]
     straight = len(atoms) == len(cells) and all(c is None or (c.start, c.end) == sp for c, sp in zip(cells, spans))
     shared: dict[tuple[int, int], int] = {}
-    for c in cells:
+    for c in cells if not straight else ():      # (a straight row, most of them, never asks)
         if c is not None:
             shared[(c.start, c.end)] = shared.get((c.start, c.end), 0) + 1
     out: list[str | None] = []

@@ -61,6 +61,7 @@ class Problem:
     # one table under each mechanism, whose rows printed in full have the very same option list
     row_memo: dict | None = field(default=None, repr=False)
     settled: Solution | None = field(default=None, repr=False)   # the solution when no row is undecided
+    local: dict | None = field(default=None, repr=False)   # local_identities(identities), where the caller has it
 
 
 @dataclass
@@ -79,8 +80,13 @@ def _num(v) -> float:
 
 
 def _local(ident: Identity) -> str | None:
-    rows = {r for r, _ in ident.cells}
-    return next(iter(rows)) if len(rows) == 1 else None
+    """The row an identity lies in, None when it spans rows (stops at the first cell of another row)."""
+    cells = ident.cells
+    row = cells[0][0]
+    for r, _ in cells:
+        if r != row:
+            return None
+    return row
 
 
 def _holds(ident: Identity, val) -> bool:
@@ -100,6 +106,11 @@ def _distinct(options: list[Option]) -> list[tuple[Option, tuple]]:
 
 def _usable(v: tuple, integer: bool, signed: tuple[bool, ...] | None = None) -> bool:
     """Counts are whole and not negative; only a column that prints a change (本年增/减) may carry a sign."""
+    if not (signed and True in signed):        # most rows: no column may be negative (a loop without indices)
+        for x in v:
+            if x is not None and (x < 0 or (integer and not isinstance(x, int))):
+                return False
+        return True
     for j, x in enumerate(v):
         if x is None:
             continue
@@ -123,9 +134,19 @@ def local_test(idents: list[Identity]):
     terms = [([j for _, j in i.parts], [j for _, j in i.wholes]) for i in idents]
 
     def ok(v: tuple) -> bool:
-        # sum() over lists rather than generators (the same sums, faster); the solver calls this once per option
+        # The solver calls this once per option: plain loops, no list built per side. The sums are sum()'s
+        # (left to right from 0, a blank or 0 skipped: adding 0 changes no sum's value).
         for a, b in terms:
-            if not abs(sum([v[j] or 0 for j in a]) - sum([v[j] or 0 for j in b])) < 1e-6:
+            left = right = 0
+            for j in a:
+                x = v[j]
+                if x:
+                    left += x
+            for j in b:
+                x = v[j]
+                if x:
+                    right += x
+            if not abs(left - right) < 1e-6:
                 return False
         return True
     return ok
@@ -139,7 +160,7 @@ def prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str
 
 
 def _prepare(p: Problem) -> tuple[dict[str, list[tuple[Option, tuple]]], list[str]]:
-    local = local_identities(p.identities)
+    local = p.local if p.local is not None else local_identities(p.identities)
     out, unexplained = {}, []
     memo = p.row_memo if p.row_memo is not None else {}
     for r in p.rows:
@@ -197,6 +218,9 @@ def _solve(p: Problem, opts, unexplained, limit: int) -> Solution:
     # arithmetic choice: search over those groups, then let _fill keep what every member agrees on.
     groups: dict[str, list[tuple[list[int], tuple]]] = {}
     for r, o in opts.items():
+        if len(o) == 1:                   # most rows: one filling, one group
+            groups[r] = [([0], tuple([0 if x is None else x for x in o[0][1]]))]
+            continue
         by: dict[tuple, list[int]] = {}
         for idx, (_, v) in enumerate(o):
             by.setdefault(tuple([0 if x is None else x for x in v]), []).append(idx)
@@ -257,19 +281,28 @@ def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]]
     found: list[dict[str, int]] = []
     pick: dict[str, int] = {}
     nodes = 0
+    # What assigning option idx of row r moves: per member entry, the interval pair it changes and by how much
+    # (the same differences, in the same order, as computing them at each visit; built at the first visit).
+    moves: dict[tuple[str, int], list[tuple[list[float], list[float], int, float, float]]] = {}
+    touched = {r: list(dict.fromkeys(i for i, _, _ in m)) for r, m in member.items()}   # identities, once each
 
-    def assign(r: str, v: tuple, sign: int) -> None:
-        for i, j, whole in member.get(r, ()):
-            x = _num(v[j])
-            if whole:
-                wlo[i] += sign * (x - lo[r][j])
-                whi[i] += sign * (x - hi[r][j])
-            else:
-                plo[i] += sign * (x - lo[r][j])
-                phi[i] += sign * (x - hi[r][j])
+    def move(r: str, idx: int, v: tuple):
+        key = (r, idx)
+        if key not in moves:
+            moves[key] = [((wlo, whi) if whole else (plo, phi)) + (i, _num(v[j]) - lo[r][j], _num(v[j]) - hi[r][j])
+                          for i, j, whole in member.get(r, ())]
+        return moves[key]
+
+    def assign(r: str, idx: int, v: tuple, sign: int) -> None:
+        for low, high, i, dlo, dhi in move(r, idx, v):
+            low[i] += sign * dlo
+            high[i] += sign * dhi
 
     def consistent(r: str) -> bool:
-        return all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i, _, _ in member.get(r, ()))
+        for i in touched.get(r, ()):
+            if not (plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6):
+                return False
+        return True
 
     if not all(plo[i] <= whi[i] + 1e-6 and phi[i] >= wlo[i] - 1e-6 for i in range(n)):
         return [], "done"
@@ -284,10 +317,10 @@ def _search(free, fixed, opts, idents, limit: int) -> tuple[list[dict[str, int]]
             nodes += 1
             if nodes > MAX_NODES:
                 return "budget"
-            assign(r, v, 1)
+            assign(r, idx, v, 1)
             pick[r] = idx
             res = rec(k + 1) if consistent(r) else "go"
-            assign(r, v, -1)
+            assign(r, idx, v, -1)
             if res != "go":
                 return res
         return "go"
@@ -307,13 +340,12 @@ def _fill(p: Problem, opts, choice: dict[str, list[int]], free: set[str]) -> Sol
         picked = [opts[r][i] for i in choice.get(r, [0])]
         n = len(picked[0][1])
         if len(picked) == 1:              # one filling: every cell agrees with itself
-            cells[r] = [picked[0][0].cells[j] for j in range(n)]
-            values[r] = [picked[0][1][j] for j in range(n)]
+            cells[r] = list(picked[0][0].cells[:n])
+            values[r] = list(picked[0][1][:n])
             continue
         cells[r], values[r] = [], []
         for j in range(n):
-            vals = {(v[j] is None, v[j]) for _, v in picked}
-            if len(vals) == 1:
+            if _agree(picked, j):
                 cells[r].append(picked[0][0].cells[j])
                 values[r].append(picked[0][1][j])
             else:
@@ -321,3 +353,15 @@ def _fill(p: Problem, opts, choice: dict[str, list[int]], free: set[str]) -> Sol
                 values[r].append(None)
                 undecided.setdefault(r, []).append(j)
     return Solution("fixed", cells, values, undecided)
+
+
+def _agree(picked: list[tuple[Option, tuple]], j: int) -> bool:
+    """Do all picked fillings hold the same value in column j, blank alike? (Stops at the first that does not:
+    in a row of many fillings most columns differ early.)"""
+    first = picked[0][1][j]
+    blank = first is None
+    for _, v in picked:
+        x = v[j]
+        if (x is None) != blank or x != first:
+            return False
+    return True

@@ -28,23 +28,25 @@ def _pieces(atom: Atom, k: int, limit: int = MAX_CANDIDATES) -> list[list[Cell]]
     if len(intpart) < k:
         return []
     out = []
+    # A piece reads the same in every cutting that makes it: its validity is kept by (start, end) (the last
+    # piece ends at the text's end, no other piece does), and a cutting's cells are made once all its pieces pass.
+    valid: dict[tuple[int, int], bool] = {}
     for cuts in combinations(range(1, len(intpart)), k - 1):
         bounds = (0,) + cuts + (len(intpart),)
-        parts, ok = [], True
+        spans = []
         for i in range(k):
-            a, b = bounds[i], bounds[i + 1]
-            s = len(sign) + a if i else 0
-            e = len(sign) + b
-            text = body[s:e]
-            if i == k - 1:
-                e = len(t)
-                text = t[s:e]
-            if not valid_part(text.removesuffix(unit) if unit else text):
-                ok = False
+            s = len(sign) + bounds[i] if i else 0
+            e = len(sign) + bounds[i + 1] if i < k - 1 else len(t)
+            if (s, e) not in valid:
+                text = t[s:e] if i == k - 1 else body[s:e]
+                valid[(s, e)] = valid_part(text.removesuffix(unit) if unit else text)
+            if not valid[(s, e)]:
                 break
-            parts.append(Cell(text, atom.start + s, atom.start + e, atom.unit if i == k - 1 else None))
-        if ok:
-            out.append(parts)
+            spans.append((s, e))
+        else:
+            last = k - 1
+            out.append([Cell(t[s:e] if i == last else body[s:e], atom.start + s, atom.start + e,
+                             atom.unit if i == last else None) for i, (s, e) in enumerate(spans)])
             if len(out) > limit:
                 break
     return out
