@@ -9,7 +9,7 @@ import glob
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,15 +55,29 @@ def load_tagger(model: str | None, num_threads: int | None = None):
     return Tagger.from_pretrained(model, num_threads=num_threads)
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not on Linux
+        return os.cpu_count() or 1
+
+
 def threads_per_worker(workers: int) -> int:
     """Inference threads (ONNX Runtime or torch) for each of `workers` processes: the cores shared out, so that two workers with two
     threads each do not fight over two cores (which made --workers 2 slower than one worker); at most 8
     (more stop paying for a small model, as in ie.tag.infer.sensible_threads)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:   # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(8, cores // max(1, workers)))
+    return max(1, min(8, _cores() // max(1, workers)))
+
+
+# Reports a worker should get before a process of its own pays: each worker starts in ~1 s (imports, model
+# load; the workers start side by side), and on 2 cores two one-thread workers extract 10.6 reports/s where one
+# two-thread process does 7.1 (benchmarks/results/speed_bench.md, the batch command's steady state).
+REPORTS_PER_WORKER = 4
+
+
+def auto_workers(n_reports: int) -> int:
+    """`--workers`' default: a process per core (at most 8) for a batch big enough, one for a few reports."""
+    return max(1, min(8, _cores(), n_reports // REPORTS_PER_WORKER))
 
 
 @lru_cache(maxsize=4)
@@ -260,9 +274,10 @@ def run_batch(paths: list[Path], workers: int, opts: dict, progress: bool = True
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=({**opts, "workers": workers},)) as pool:
-                futures = {pool.submit(_extract_one, str(p)): p for p in paths}
-                for fut in as_completed(futures):
-                    yield fut.result()
+                # results in input order (reports.jsonl and reports.csv rows the same every run); the workers
+                # run ahead of a slow report meanwhile
+                for outcome in pool.map(_extract_one, [str(p) for p in paths]):
+                    yield outcome
                     bar.update()
     finally:
         bar.close()
@@ -280,7 +295,9 @@ def register(sub) -> None:
                    help="json: OUT_DIR/<stem>.json per input; jsonl: one line per report; csv, parquet: one row per "
                         "report plus OUT_DIR/issues.csv|parquet, one row per issue. With -o, OUT_DIR/crossyear.json "
                         "holds the checks across consecutive years of one issuer")
-    p.add_argument("--workers", type=int, default=1, help="processes extracting in parallel (default 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"processes extracting in parallel, each with cores / N inference threads (default: one "
+                        f"per core, at most 8, when the batch has {REPORTS_PER_WORKER} reports a worker; else 1)")
     p.add_argument("--model", default="default",
                    help="tagger: 'default' (shipped model), a save_pretrained folder or a hub name")
     p.add_argument("--no-model", action="store_true", help="rules only: do not run the tagger")
@@ -319,7 +336,8 @@ def run(args: argparse.Namespace) -> int:
             "force": args.force}
     try:
         with ReportWriter(args.format, Path(args.out) if args.out else None, inputs) as writer:
-            for outcome in run_batch(inputs, max(1, args.workers), opts, progress=not args.quiet):
+            workers = auto_workers(len(inputs)) if args.workers is None else max(1, args.workers)
+            for outcome in run_batch(inputs, workers, opts, progress=not args.quiet):
                 _record(outcome, writer, summary)
     except OSError as exc:  # the output folder or file itself cannot be used: nothing was written
         print(f"error: {exc}", file=sys.stderr)

@@ -100,6 +100,22 @@ def test_extract_workers_give_the_same_reports(tmp_path, corpus, workers):
         assert a == b
 
 
+def test_extract_workers_write_rows_in_input_order(tmp_path, corpus):
+    files = sorted(corpus.glob("*.txt"), key=lambda f: len(f.read_bytes()), reverse=True)[:6]   # slow ones first
+    assert run_cli(*files, "-o", tmp_path / "o", "--format", "jsonl", "--workers", 3, "--no-text") == 0
+    rows = [json.loads(line) for line in (tmp_path / "o" / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [Path(r["source"]["path"]).name for r in rows] == [f.name for f in files]
+
+
+def test_extract_auto_workers_one_per_core_for_a_batch_that_repays_it(monkeypatch):
+    import ie.extract as x
+
+    monkeypatch.setattr(x, "_cores", lambda: 2)
+    assert [x.auto_workers(n) for n in (1, 4, 7, 8, 500)] == [1, 1, 1, 2, 2]
+    monkeypatch.setattr(x, "_cores", lambda: 64)
+    assert x.auto_workers(500) == 8 and x.auto_workers(12) == 3
+
+
 def test_extract_jsonl_target_that_is_an_input_is_refused(tmp_path, small_report, capsys):
     # the user's own reports.jsonl given as an input: the run must not write over it, nor crash
     target = tmp_path / "reports.jsonl"
