@@ -1,4 +1,4 @@
-"""Where the model path's time goes, and why 10 reports/s is out of reach for the shipped model on this CPU.
+"""Where the model path's time goes on this CPU: the tagger, the role model, their arithmetic.
 
     python benchmarks/model_cost.py [--threads 2]
 
@@ -7,8 +7,8 @@ Prints, over the 47 corpus .txt reports (best of one warm pass):
 - the tagger's arithmetic: window tokens per mean report × FLOPs per token (from config.json) and what ONNX
   Runtime sustains on a batch of 16 windows (fp32 and int8 exports made into a temporary copy, and the same fp32
   export after onnxruntime.transformers' BERT fusion optimizer);
-- the share of the text inside the national table regions (ie.tables.layout.find_regions): what skipping them
-  could save at most;
+- the share of the text inside the national table regions (ie.tables.layout.find_regions), which extract no
+  longer shows the tagger (the window tokens above count what it does read);
 - a full gc.collect() after importing what the test suite imports (why tests/test_gold_tables.py times with the
   collector held off).
 """
@@ -35,9 +35,9 @@ def per_report(files: list[Path], threads: int) -> None:
     spent = {"tagger": 0.0, "roles": 0.0, "spans": 0}
     tag, predict = Tagger.tag, RolePredictor.predict
 
-    def timed_tag(self, text):
+    def timed_tag(self, text, skip=()):
         t = time.perf_counter()
-        out = tag(self, text)
+        out = tag(self, text, skip)
         spent["tagger"] += time.perf_counter() - t
         return out
 
@@ -81,9 +81,15 @@ def arithmetic(files: list[Path], threads: int) -> None:
     seq = win + 2
     flop_token = 2 * layers * (4 * h * h + 2 * h * f + 2 * seq * h)     # projections, FFN, QK^T and AV
     texts = [normalize(read_document(p).text).text for p in files]
-    tokens = sum(e - s + 2 for t in texts for s, e in windows(len(t), win, meta["stride"])) / len(texts)
-    print(f"tagger: {tokens:.0f} window tokens per mean report x {flop_token / 1e6:.2f} MFLOP = "
-          f"{tokens * flop_token / 1e9:.1f} GFLOP")
+
+    def tokens(stretches) -> float:
+        return sum(e - s + 2 for t, parts in zip(texts, stretches) for a, b in parts
+                   for s, e in windows(b - a, win, meta["stride"])) / len(texts)
+
+    whole = tokens([[(0, len(t))] for t in texts])
+    read = tokens([tagger_stretches(t) for t in texts])
+    print(f"tagger: {read:.0f} window tokens per mean report x {flop_token / 1e6:.2f} MFLOP = "
+          f"{read * flop_token / 1e9:.1f} GFLOP ({whole:.0f} tokens if it read the national tables too)")
 
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -120,6 +126,18 @@ def arithmetic(files: list[Path], threads: int) -> None:
         shutil.rmtree(tmp)
 
 
+def tagger_stretches(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` that ie.extract shows the tagger: all but the national tables' regions."""
+    from ie.meta import find_title, report_year
+    from ie.segment import detect_template
+    from ie.tables import extract_tables
+    from ie.tag.infer import kept_stretches
+
+    template = detect_template(text, report_year(text, find_title(text)[0]))
+    regions = extract_tables(text, template).regions if template != "prose" else []
+    return kept_stretches(len(text), regions)
+
+
 def _once(sess, inputs) -> float:
     t = time.perf_counter()
     sess.run(None, inputs)
@@ -138,7 +156,7 @@ def table_share(files: list[Path]) -> None:
         r = find_regions(fold(text))
         total += len(text)
         inside += sum(reg[1] - reg[0] for reg in (r.t2, r.t3, r.t4) if reg)
-    print(f"national table regions: {inside / total:.1%} of the corpus text")
+    print(f"national table regions: {inside / total:.1%} of the corpus text (left out of the tagger's input)")
 
 
 def gc_pause() -> None:
