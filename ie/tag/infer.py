@@ -161,8 +161,9 @@ class Tagger:
         """Entities with source="model"; score = the lowest per-character top probability inside the span.
 
         `skip`: character ranges [start, end) not to read. ie.extract passes the national tables, whose cells
-        the table stage reads (a fifth of the corpus's characters, benchmarks/model_cost.py). Each stretch between them is tagged as a document of its own: no window spans a skipped range,
-        and no entity crosses one."""
+        the table stage reads (a fifth of the corpus's characters, benchmarks/model_cost.py). Each stretch
+        between them is tagged as a document of its own: no window spans a skipped range, and no entity
+        crosses one."""
         out: list[Entity] = []
         for a, b in kept_stretches(len(text), skip):
             part = text[a:b]
