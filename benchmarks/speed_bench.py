@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from ie.paths import corpus_dir  # noqa: E402
+from ie.tag import available_cores  # noqa: E402
 
 
 def _children_cpu() -> float:
@@ -156,10 +157,7 @@ def main(argv=None) -> int:
 
     parts = set(args.only or ("startup", "steady", "workers"))
     up = startup(files[0], args.repeat) if "startup" in parts else None
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count()
+    cores = available_cores()
     st = steady(files, args.repeat, cores) if "steady" in parts else None
     wk = workers(files, args.repeat) if "workers" in parts else None
     n = len(files)

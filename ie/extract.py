@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +16,7 @@ from pathlib import Path
 from ie import SCHEMA_VERSION
 from ie.models import Document, Issue, ReadError, TableResult
 from ie.paths import DEFAULT_MODEL_DIR
+from ie.tag import available_cores
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
@@ -55,18 +55,11 @@ def load_tagger(model: str | None, num_threads: int | None = None):
     return Tagger.from_pretrained(model, num_threads=num_threads)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:   # not on Linux
-        return os.cpu_count() or 1
-
-
 def threads_per_worker(workers: int) -> int:
-    """Inference threads (ONNX Runtime or torch) for each of `workers` processes: the cores shared out, so that two workers with two
-    threads each do not fight over two cores (which made --workers 2 slower than one worker); at most 8
-    (more stop paying for a small model, as in ie.tag.infer.sensible_threads)."""
-    return max(1, min(8, _cores() // max(1, workers)))
+    """Inference threads (ONNX Runtime or torch) for each of `workers` processes: the cores shared out, so that
+    two workers with two threads each do not fight over two cores (which made --workers 2 slower than one
+    worker); at most 8 (more stop paying for a small model, as in ie.tag.infer.sensible_threads)."""
+    return max(1, min(8, available_cores() // max(1, workers)))
 
 
 # Reports a worker should get before a process of its own pays: each worker starts in ~1 s (imports, model
@@ -77,7 +70,7 @@ REPORTS_PER_WORKER = 4
 
 def auto_workers(n_reports: int) -> int:
     """`--workers`' default: a process per core (at most 8) for a batch big enough, one for a few reports."""
-    return max(1, min(8, _cores(), n_reports // REPORTS_PER_WORKER))
+    return max(1, min(8, available_cores(), n_reports // REPORTS_PER_WORKER))
 
 
 @lru_cache(maxsize=4)

@@ -110,9 +110,9 @@ def test_extract_workers_write_rows_in_input_order(tmp_path, corpus):
 def test_extract_auto_workers_one_per_core_for_a_batch_that_repays_it(monkeypatch):
     import ie.extract as x
 
-    monkeypatch.setattr(x, "_cores", lambda: 2)
+    monkeypatch.setattr(x, "available_cores", lambda: 2)
     assert [x.auto_workers(n) for n in (1, 4, 7, 8, 500)] == [1, 1, 1, 2, 2]
-    monkeypatch.setattr(x, "_cores", lambda: 64)
+    monkeypatch.setattr(x, "available_cores", lambda: 64)
     assert x.auto_workers(500) == 8 and x.auto_workers(12) == 3
 
 

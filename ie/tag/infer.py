@@ -10,16 +10,13 @@ import numpy as np
 
 from ie.convert import bio_to_spans, windows
 from ie.models import Entity
+from ie.tag import available_cores
 from ie.tag.merge import WindowOutput, calibrated_softmax, decode_text, merge_windows
 
 
 def sensible_threads() -> int:
     """The cores this process may use, capped at 8 (more threads stop paying for a small model)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:   # not on Linux
-        n = os.cpu_count() or 1
-    return max(1, min(n, 8))
+    return max(1, min(available_cores(), 8))
 
 
 BACKENDS = ("auto", "torch", "onnxruntime")
