@@ -63,8 +63,8 @@ def threads_per_worker(workers: int) -> int:
 
 
 # Reports a worker should get before a process of its own pays: each worker starts in ~1 s (imports, model
-# load; the workers start side by side), and on 2 cores two one-thread workers extract 10.6 reports/s where one
-# two-thread process does 7.1 (benchmarks/results/speed_bench.md, the batch command's steady state).
+# load; the workers start side by side), and on 2 cores two one-thread workers extract 10.2–10.6 reports/s where
+# one two-thread process does 7.1–9.5 (benchmarks/results/speed_bench.md, the batch command's steady state).
 REPORTS_PER_WORKER = 4
 
 
